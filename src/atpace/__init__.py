@@ -1,0 +1,3 @@
+"""atpace: an open-source personalized learning platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Settings from ATPACE_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_PREFIX = "dev-"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ATPACE_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path(".atpace")
+    database_url: str | None = None
+    secret_key: str = Field(default_factory=lambda: DEV_SECRET_PREFIX + secrets.token_urlsafe(32))
+    # Cookies carry the Secure flag unless explicitly turned off (the demo on http://127.0.0.1 does).
+    cookie_secure: bool = True
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_failures_per_minute: int = Field(default=5, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _refuse_dev_secret_in_production(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key.startswith(DEV_SECRET_PREFIX) or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "ATPACE_SECRET_KEY must be set to a random string of 32+ characters in production"
+            )
+        return self
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'atpace.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
