@@ -1,0 +1,17 @@
+"""Learner simulator: synthetic students with ASSISTments-fitted BKT parameters, and policy comparison."""
+
+from atpace.engine.simulate.benchmark import SimulationReport, course_from_spec, run_simulation, save_plots
+from atpace.engine.simulate.learners import LEARNER_KINDS, LearnerKind, SimStudent, make_students
+from atpace.engine.simulate.run import SimCourse
+
+__all__ = [
+    "LEARNER_KINDS",
+    "LearnerKind",
+    "SimCourse",
+    "SimStudent",
+    "SimulationReport",
+    "course_from_spec",
+    "make_students",
+    "run_simulation",
+    "save_plots",
+]

@@ -1,0 +1,46 @@
+from dataclasses import dataclass
+
+from atpace.engine.graph import SkillGraph
+from atpace.engine.simulate import SimCourse, make_students, run_simulation
+from atpace.engine.simulate.benchmark import build_course
+
+
+@dataclass(frozen=True)
+class Skill:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    skill_keys: tuple[str, ...]
+    difficulty: float
+
+
+KEYS = ["a", "b", "c", "d"]
+GRAPH = SkillGraph.build(KEYS, [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")])
+ITEMS = [Item(f"{k}{i}", (k,), -0.6 + 0.2 * i) for k in KEYS for i in range(8)]
+
+
+def course() -> SimCourse:
+    return build_course(GRAPH, [Skill(k, k.upper()) for k in KEYS], ITEMS, seed=3)
+
+
+def test_prior_knowledge_respects_the_prerequisite_graph() -> None:
+    students = make_students(GRAPH, course().params, 40, seed=5)
+    assert [s.kind for s in students[::10]] == ["slow", "average", "fast", "prior-knowledge"]
+    for student in students:
+        assert all(GRAPH.prerequisites[k] <= student.known for k in student.known)
+        assert student.known == frozenset() or student.kind == "prior-knowledge"
+
+
+def test_simulation_is_reproducible_and_reports_the_agreed_json_shape() -> None:
+    first = run_simulation(students=8, seed=2, course=course(), pilot_students=60).to_json_dict()
+    again = run_simulation(students=8, seed=2, course=course(), pilot_students=60).to_json_dict()
+    assert first == again
+    assert set(first["policies"]) == {"fixed", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace"}
+    for row in first["policies"].values():
+        assert {"items_to_mastery", "false_mastery_rate", "post_test_accuracy"} <= set(row)
+    assert {"mean_items", "skill_accuracy"} <= set(first["placement"])
+    assert first["policies"]["fixed"]["items_to_mastery"] == 4 * first["fixed_items_per_skill"]
