@@ -1,0 +1,81 @@
+"""Who may see what. Another school's rows are reported as missing (404), never as forbidden."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from atpace.errors import Forbidden, NotFound
+from atpace.services.auth import Actor
+from atpace.store.models import Classroom, ClassTeacher, Course, Enrollment, Role, User
+
+
+def get_student(session: Session, actor: Actor, student_id: int) -> User:
+    """The student, if the actor may see their data: themself, their teacher, or their school's admin."""
+    student = session.get(User, student_id)
+    if student is None or student.school_id != actor.school_id or student.role != Role.STUDENT:
+        raise NotFound(f"student {student_id} not found")
+    if actor.role == Role.ADMIN or actor.user_id == student.id:
+        return student
+    if actor.role == Role.TEACHER and teaches_student(session, actor.user_id, student.id):
+        return student
+    raise Forbidden("you may only see your own students' data")
+
+
+def teaches_student(session: Session, teacher_id: int, student_id: int) -> bool:
+    query = select(
+        exists()
+        .where(ClassTeacher.user_id == teacher_id)
+        .where(Enrollment.class_id == ClassTeacher.class_id)
+        .where(Enrollment.user_id == student_id)
+    )
+    return bool(session.scalar(query))
+
+
+def get_class(session: Session, actor: Actor, class_id: int) -> Classroom:
+    """A class the actor may see as a teacher: one they teach, or any in their school for an admin."""
+    classroom = session.get(Classroom, class_id)
+    if classroom is None or classroom.school_id != actor.school_id:
+        raise NotFound(f"class {class_id} not found")
+    if actor.role == Role.ADMIN:
+        return classroom
+    if actor.role == Role.TEACHER and session.get(ClassTeacher, (class_id, actor.user_id)) is not None:
+        return classroom
+    raise Forbidden("only the class's teachers and the school's administrators may see this class")
+
+
+def get_course(session: Session, actor: Actor, course_id: int) -> Course:
+    course = session.get(Course, course_id)
+    if course is None or course.school_id != actor.school_id:
+        raise NotFound(f"course {course_id} not found")
+    return course
+
+
+def require_staff(actor: Actor) -> None:
+    if actor.role not in (Role.TEACHER, Role.ADMIN):
+        raise Forbidden("only teachers and administrators may do this")
+
+
+def require_student(session: Session, actor: Actor, doing: str) -> User:
+    """The acting student; anyone else may not do this (practice and placement are the student's own)."""
+    if actor.role != Role.STUDENT:
+        raise Forbidden(f"only students {doing}")
+    student = session.get(User, actor.user_id)
+    if student is None:
+        raise NotFound("student not found")
+    return student
+
+
+def student_course(session: Session, student: User) -> Course:
+    """The course of the student's (first) class; practice happens there."""
+    course = session.scalar(
+        select(Course)
+        .join(Classroom, Classroom.course_id == Course.id)
+        .join(Enrollment, Enrollment.class_id == Classroom.id)
+        .where(Enrollment.user_id == student.id)
+        .order_by(Classroom.id)
+        .limit(1)
+    )
+    if course is None:
+        raise NotFound(f"{student.display_name} is not enrolled in any class yet")
+    return course

@@ -1,0 +1,140 @@
+"""Courses as skill graphs: import, prerequisite edits, graph views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from atpace.content.model import CourseSpec
+from atpace.engine.graph import CycleError, SkillGraph, UnknownSkillError
+from atpace.errors import Conflict, InvalidInput, NotFound
+from atpace.services.access import get_course, require_staff
+from atpace.services.auth import Actor
+from atpace.store.models import Course, Item, ItemSkill, ItemTemplate, School, Skill, SkillPrerequisite
+
+
+@dataclass(frozen=True)
+class CourseGraph:
+    course: Course
+    skills: dict[str, Skill]  # by key, in display order
+    graph: SkillGraph
+
+    def skill_by_id(self) -> dict[int, Skill]:
+        return {skill.id: skill for skill in self.skills.values()}
+
+
+def load_graph(session: Session, course: Course) -> CourseGraph:
+    skills = session.scalars(select(Skill).where(Skill.course_id == course.id).order_by(Skill.position)).all()
+    by_id = {skill.id: skill for skill in skills}
+    edges = session.execute(
+        select(SkillPrerequisite.prerequisite_id, SkillPrerequisite.skill_id).where(
+            SkillPrerequisite.skill_id.in_(by_id)
+        )
+    ).all()
+    graph = SkillGraph.build(
+        [s.key for s in skills], [(by_id[before].key, by_id[after].key) for before, after in edges]
+    )
+    return CourseGraph(course, {s.key: s for s in skills}, graph)
+
+
+def add_prerequisite(
+    session: Session, actor: Actor, course_id: int, skill_key: str, prerequisite_key: str
+) -> CourseGraph:
+    """Add ``prerequisite_key -> skill_key``; a cycle is refused with an error naming it."""
+    course = get_course(session, actor, course_id)  # another school's course is "not found", even to students
+    require_staff(actor)
+    current = load_graph(session, course)
+    for field, key in (("skill", skill_key), ("prerequisite", prerequisite_key)):
+        if key not in current.skills:
+            raise InvalidInput(field, f"no skill {key!r} in course {course.title!r}")
+    if prerequisite_key in current.graph.prerequisites[skill_key]:
+        raise Conflict(f"{prerequisite_key!r} is already a prerequisite of {skill_key!r}")
+    edges = [(p, s) for s, pres in current.graph.prerequisites.items() for p in pres]
+    try:
+        SkillGraph.build(current.graph.skills, [*edges, (prerequisite_key, skill_key)])
+    except CycleError as error:
+        names = " -> ".join(current.skills[key].name for key in error.cycle)
+        raise InvalidInput("prerequisite", f"this prerequisite would create a cycle: {names}") from error
+    session.add(
+        SkillPrerequisite(
+            skill_id=current.skills[skill_key].id, prerequisite_id=current.skills[prerequisite_key].id
+        )
+    )
+    session.flush()
+    return load_graph(session, course)
+
+
+def import_course(session: Session, school: School, spec: CourseSpec) -> Course:
+    """Create a course with its skills, prerequisites, templates and items (one transaction)."""
+    try:
+        spec.skill_graph()
+    except (CycleError, UnknownSkillError) as error:
+        raise InvalidInput("skills", str(error)) from error
+    if session.scalar(select(Course).where(Course.school_id == school.id, Course.key == spec.key)):
+        raise Conflict(f"course {spec.key!r} already exists in {school.name}")
+    course = Course(
+        school_id=school.id, key=spec.key, title=spec.title, description=spec.description, grades=spec.grades
+    )
+    session.add(course)
+    session.flush()
+    skills: dict[str, Skill] = {}
+    for position, skill_spec in enumerate(spec.skills):
+        skill = Skill(
+            school_id=school.id,
+            course_id=course.id,
+            key=skill_spec.key,
+            name=skill_spec.name,
+            description=skill_spec.description,
+            grade=skill_spec.grade,
+            position=position,
+        )
+        skills[skill_spec.key] = skill
+    session.add_all(skills.values())
+    session.flush()
+    session.add_all(
+        SkillPrerequisite(skill_id=skills[s.key].id, prerequisite_id=skills[p].id)
+        for s in spec.skills
+        for p in s.prerequisites
+    )
+    templates = {
+        t.key: ItemTemplate(
+            school_id=school.id, course_id=course.id, key=t.key, kind=t.kind, description=t.description
+        )
+        for t in spec.templates
+    }
+    session.add_all(templates.values())
+    session.flush()
+    item_specs = spec.items()
+    items = [
+        Item(
+            school_id=school.id,
+            course_id=course.id,
+            template_id=templates[i.template_key].id,
+            key=i.key,
+            kind=i.kind,
+            prompt=i.prompt,
+            answer=i.answer.to_dict(),
+            hints=list(i.hints),
+            worked_solution=list(i.worked_solution),
+            difficulty=i.difficulty,
+        )
+        for i in item_specs
+    ]
+    session.add_all(items)
+    session.flush()
+    session.add_all(
+        ItemSkill(item_id=item.id, skill_id=skills[key].id)
+        for item, item_spec in zip(items, item_specs, strict=True)
+        for key in item_spec.skill_keys
+    )
+    session.flush()
+    return course
+
+
+def course_by_key(session: Session, school_id: int, key: str) -> Course:
+    course = session.scalar(select(Course).where(Course.school_id == school_id, Course.key == key))
+    if course is None:
+        raise NotFound(f"course {key!r} not found")
+    return course

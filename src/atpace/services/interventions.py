@@ -1,0 +1,71 @@
+"""A teacher's decisions for one student: lock or unlock a skill, set the practice mode. Each keeps who and why."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from atpace.engine.policy import MODES
+from atpace.errors import InvalidInput
+from atpace.services.access import get_student, require_staff, student_course
+from atpace.services.auth import Actor
+from atpace.services.courses import load_graph
+from atpace.store.models import PracticeModeSetting, SkillOverride, utcnow
+
+MAX_REASON = 300
+
+
+def _reason(text: str) -> str:
+    text = text.strip()
+    if not text or len(text) > MAX_REASON:
+        raise InvalidInput(
+            "reason", f"say why in 1-{MAX_REASON} characters; the student and colleagues see it"
+        )
+    return text
+
+
+def set_override(
+    session: Session, actor: Actor, student_id: int, skill_key: str, action: str, reason: str
+) -> SkillOverride:
+    """Lock or unlock a skill for a student (teachers of the student, school admins)."""
+    student = get_student(session, actor, student_id)
+    require_staff(actor)
+    if action not in ("lock", "unlock"):
+        raise InvalidInput("action", "action must be lock or unlock")
+    graph = load_graph(session, student_course(session, student))
+    skill = graph.skills.get(skill_key)
+    if skill is None:
+        raise InvalidInput("skill_key", f"no skill {skill_key!r} in {graph.course.title}")
+    override = SkillOverride(
+        school_id=student.school_id,
+        student_id=student.id,
+        skill_id=skill.id,
+        action=action,
+        reason=_reason(reason),
+        decided_by_id=actor.user_id,
+        created_at=utcnow(),
+    )
+    session.add(override)
+    session.flush()
+    return override
+
+
+def set_mode(session: Session, actor: Actor, student_id: int, mode: str | None, reason: str = "") -> None:
+    """Fix a student's practice mode, or with ``mode=None`` let recent answers decide again."""
+    student = get_student(session, actor, student_id)
+    require_staff(actor)
+    setting = session.get(PracticeModeSetting, student.id)
+    if mode is None:
+        if setting is not None:
+            session.delete(setting)
+            session.flush()
+        return
+    if mode not in MODES:
+        raise InvalidInput("mode", f"mode must be one of {', '.join(MODES)}, or empty for automatic")
+    if setting is None:
+        setting = PracticeModeSetting(
+            student_id=student.id, school_id=student.school_id, set_by_id=actor.user_id
+        )
+        session.add(setting)
+    setting.mode, setting.reason = mode, reason.strip()[:MAX_REASON]
+    setting.set_by_id, setting.updated_at = actor.user_id, utcnow()
+    session.flush()

@@ -1,0 +1,192 @@
+"""A student's progress through a course: mastery per skill, the frontier and ranked recommendations.
+
+The decisions come from ``atpace.engine.policy``; this module loads their inputs from the store
+(mastery, the teacher's overrides, review memories) and shapes the result for the faces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from atpace.engine import policy
+from atpace.engine.learner import SkillParameters
+from atpace.services.courses import CourseGraph, load_graph
+from atpace.store.models import (
+    Attempt,
+    Course,
+    LearnerModelParameters,
+    LearnerState,
+    PlacementSession,
+    ReviewMemory,
+    SkillOverride,
+    User,
+    utcnow,
+)
+
+# mastered; ready (never practised) / in-progress; locked: prerequisites missing; held: locked by a teacher
+SKILL_STATES = ("mastered", "ready", "in-progress", "locked", "held")
+
+
+@dataclass(frozen=True)
+class SkillProgress:
+    key: str
+    name: str
+    description: str
+    mastery: float | None  # None: never practised
+    attempts: int
+    correct: int
+    state: str  # one of SKILL_STATES
+    last_attempt_at: datetime | None
+    prerequisites: tuple[str, ...]  # keys
+    override: str | None  # the teacher's decision in force, in words
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str  # continue, review, new (placement when offered)
+    skill_key: str
+    skill_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StudentProgress:
+    student: User
+    course: Course
+    course_graph: CourseGraph
+    skills: dict[str, SkillProgress]
+    recommendations: list[Recommendation]
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        """The best practice activity (placement, when offered, is listed apart)."""
+        return next((r for r in self.recommendations if r.kind != "placement"), None)
+
+    @property
+    def placement(self) -> Recommendation | None:
+        return next((r for r in self.recommendations if r.kind == "placement"), None)
+
+    @property
+    def mastered(self) -> set[str]:
+        return {key for key, s in self.skills.items() if s.state == "mastered"}
+
+    @property
+    def ready(self) -> list[str]:
+        return [key for key, s in self.skills.items() if s.state in ("ready", "in-progress")]
+
+    @property
+    def held(self) -> set[str]:
+        return {key for key, s in self.skills.items() if s.state == "held"}
+
+    def mastery_map(self) -> dict[str, float]:
+        return {key: s.mastery for key, s in self.skills.items() if s.mastery is not None}
+
+
+def load_parameters(session: Session, course_id: int) -> SkillParameters:
+    """The newest stored BKT parameters of the course, else the defaults."""
+    row = session.scalar(
+        select(LearnerModelParameters)
+        .where(LearnerModelParameters.course_id == course_id, LearnerModelParameters.model == "bkt")
+        .order_by(LearnerModelParameters.version.desc())
+        .limit(1)
+    )
+    return SkillParameters.from_json(row.parameters) if row else SkillParameters()
+
+
+def load_overrides(session: Session, student_id: int, graph: CourseGraph) -> list[policy.Override]:
+    by_id = graph.skill_by_id()
+    rows = session.scalars(
+        select(SkillOverride)
+        .where(SkillOverride.student_id == student_id, SkillOverride.skill_id.in_(by_id))
+        .order_by(SkillOverride.created_at, SkillOverride.id)
+    )
+    return [
+        policy.Override(by_id[o.skill_id].key, o.action, o.decided_by.display_name, o.reason, o.created_at)  # type: ignore[arg-type]
+        for o in rows
+    ]
+
+
+def load_reviews(session: Session, student_id: int, graph: CourseGraph) -> list[policy.ReviewState]:
+    by_id = graph.skill_by_id()
+    rows = session.scalars(
+        select(ReviewMemory).where(ReviewMemory.student_id == student_id, ReviewMemory.skill_id.in_(by_id))
+    )
+    return [policy.ReviewState.from_json(row.state) for row in rows]
+
+
+def student_progress(
+    session: Session,
+    student: User,
+    course: Course,
+    graph: CourseGraph | None = None,
+    now: datetime | None = None,
+) -> StudentProgress:
+    graph = graph or load_graph(session, course)
+    moment = now or utcnow()
+    by_id = graph.skill_by_id()
+    states = {
+        by_id[state.skill_id].key: state
+        for state in session.scalars(
+            select(LearnerState).where(
+                LearnerState.student_id == student.id, LearnerState.skill_id.in_(by_id)
+            )
+        )
+    }
+    mastery = {key: row.p_learned for key, row in states.items()}
+    overrides = load_overrides(session, student.id, graph)
+    rule = policy.MasteryRule(course.mastery_threshold)
+    decided = policy.progress(graph.graph, mastery, rule, overrides)
+    mastered, frontier, held = set(decided.mastered), set(decided.frontier), set(decided.locked)
+    skills: dict[str, SkillProgress] = {}
+    for key, skill in graph.skills.items():
+        row = states.get(key)
+        if key in held:
+            state = "held"
+        elif key in mastered:
+            state = "mastered"
+        elif key in frontier:
+            state = "in-progress" if row and row.attempts else "ready"
+        else:
+            state = "locked"
+        in_force = decided.overrides.get(key)
+        skills[key] = SkillProgress(
+            key=key,
+            name=skill.name,
+            description=skill.description,
+            mastery=row.p_learned if row else None,
+            attempts=row.attempts if row else 0,
+            correct=row.correct if row else 0,
+            state=state,
+            last_attempt_at=row.last_attempt_at if row else None,
+            prerequisites=tuple(k for k in graph.skills if k in graph.graph.prerequisites[key]),
+            override=f"{in_force.action}ed by {in_force.by}: {in_force.reason}" if in_force else None,
+        )
+    last_skill = session.scalar(
+        select(Attempt.skill_id)
+        .where(Attempt.student_id == student.id, Attempt.skill_id.in_(by_id))
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(1)
+    )
+    ranked = policy.recommend(
+        graph.graph,
+        mastery,
+        moment,
+        skill_names={key: s.name for key, s in graph.skills.items()},
+        rule=rule,
+        overrides=overrides,
+        current_skill=by_id[last_skill].key if last_skill is not None else None,
+        reviews=load_reviews(session, student.id, graph),
+        # A new student (no evidence at all, no placement yet) is offered the placement diagnostic.
+        needs_placement=not states and session.get(PlacementSession, student.id) is None,
+    )
+    recommendations = [
+        Recommendation(r.kind, r.skill_key, graph.skills[r.skill_key].name, r.reason)
+        if r.skill_key is not None
+        else Recommendation(r.kind, "", "Placement", r.reason)
+        for r in ranked
+    ]
+    return StudentProgress(student, course, graph, skills, recommendations)

@@ -1,0 +1,189 @@
+"""Teacher views: class lists, the mastery heatmap and a student's recent attempts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from atpace.errors import InvalidInput
+from atpace.services.access import get_class, get_student, student_course
+from atpace.services.auth import Actor
+from atpace.services.courses import load_graph
+from atpace.services.progress import StudentProgress, student_progress
+from atpace.store.models import (
+    Attempt,
+    Classroom,
+    ClassTeacher,
+    Enrollment,
+    Item,
+    LearnerState,
+    Role,
+    Skill,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    id: int
+    name: str
+    course_title: str
+    student_count: int
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    student_id: int
+    student_name: str
+    mastery: dict[str, float | None]  # skill key -> P(learned), None when never practised
+    mastered_count: int
+    average: float  # mean over all skills, unpractised counted as 0
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    class_id: int
+    class_name: str
+    course_title: str
+    threshold: float
+    skills: list[tuple[str, str]]  # (key, name) in course order
+    rows: list[HeatmapRow]
+    sort: str
+    descending: bool
+
+
+def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
+    query = select(Classroom).where(Classroom.school_id == actor.school_id).order_by(Classroom.name)
+    if actor.role == Role.TEACHER:
+        query = query.join(ClassTeacher, ClassTeacher.class_id == Classroom.id).where(
+            ClassTeacher.user_id == actor.user_id
+        )
+    elif actor.role == Role.STUDENT:
+        query = query.join(Enrollment, Enrollment.class_id == Classroom.id).where(
+            Enrollment.user_id == actor.user_id
+        )
+    result = []
+    for classroom in session.scalars(query):
+        count = len(
+            session.scalars(select(Enrollment.user_id).where(Enrollment.class_id == classroom.id)).all()
+        )
+        result.append(ClassSummary(classroom.id, classroom.name, classroom.course.title, count))
+    return result
+
+
+HEATMAP_SORTS = ("name", "average", "mastered")
+
+
+def class_heatmap(
+    session: Session, actor: Actor, class_id: int, sort: str = "name", descending: bool = False
+) -> Heatmap:
+    """Students x skills mastery. ``sort`` is name, average, mastered or a skill key."""
+    classroom = get_class(session, actor, class_id)
+    graph = load_graph(session, classroom.course)
+    if sort not in HEATMAP_SORTS and sort not in graph.skills:
+        raise InvalidInput("sort", f"sort by one of {', '.join(HEATMAP_SORTS)} or a skill key")
+    students = session.scalars(
+        select(User)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.class_id == classroom.id)
+        .order_by(User.display_name)
+    ).all()
+    skill_ids = {skill.id: key for key, skill in graph.skills.items()}
+    states = session.execute(
+        select(LearnerState.student_id, LearnerState.skill_id, LearnerState.p_learned).where(
+            LearnerState.student_id.in_([s.id for s in students]), LearnerState.skill_id.in_(skill_ids)
+        )
+    ).all()
+    by_student: dict[int, dict[str, float | None]] = {s.id: dict.fromkeys(graph.skills) for s in students}
+    for student_id, skill_id, p in states:
+        by_student[student_id][skill_ids[skill_id]] = p
+    threshold = classroom.course.mastery_threshold
+    rows = []
+    for student in students:
+        mastery = by_student[student.id]
+        values = [p or 0.0 for p in mastery.values()]
+        rows.append(
+            HeatmapRow(
+                student_id=student.id,
+                student_name=student.display_name,
+                mastery=mastery,
+                mastered_count=sum(p >= threshold for p in values),
+                average=sum(values) / len(values) if values else 0.0,
+            )
+        )
+
+    def key(row: HeatmapRow) -> tuple[float | str, str]:
+        if sort == "name":
+            return (row.student_name.lower(), "")
+        if sort == "average":
+            return (row.average, row.student_name.lower())
+        if sort == "mastered":
+            return (row.mastered_count, row.student_name.lower())
+        value = row.mastery[sort]
+        return (-1.0 if value is None else value, row.student_name.lower())
+
+    rows.sort(key=key, reverse=descending)
+    return Heatmap(
+        class_id=classroom.id,
+        class_name=classroom.name,
+        course_title=classroom.course.title,
+        threshold=threshold,
+        skills=[(k, s.name) for k, s in graph.skills.items()],
+        rows=rows,
+        sort=sort,
+        descending=descending,
+    )
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    id: int
+    created_at: datetime
+    skill_name: str
+    prompt: str
+    response: str
+    correct: bool
+    hints_used: int
+    confidence: int | None
+    duration_ms: int | None
+    mastery_before: float
+    mastery_after: float
+
+
+def recent_attempts(session: Session, actor: Actor, student_id: int, limit: int = 20) -> list[AttemptView]:
+    if not 1 <= limit <= 200:
+        raise InvalidInput("limit", "limit must be between 1 and 200")
+    student = get_student(session, actor, student_id)
+    rows = session.execute(
+        select(Attempt, Skill.name, Item.prompt)
+        .join(Skill, Skill.id == Attempt.skill_id)
+        .join(Item, Item.id == Attempt.item_id)
+        .where(Attempt.student_id == student.id)
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        AttemptView(
+            id=a.id,
+            created_at=a.created_at,
+            skill_name=skill_name,
+            prompt=prompt,
+            response=a.response,
+            correct=a.correct,
+            hints_used=a.hints_used,
+            confidence=a.confidence,
+            duration_ms=a.duration_ms,
+            mastery_before=a.mastery_before,
+            mastery_after=a.mastery_after,
+        )
+        for a, skill_name, prompt in rows
+    ]
+
+
+def progress_of(session: Session, actor: Actor, student_id: int) -> StudentProgress:
+    """A student's progress in their course, if the actor may see it."""
+    student = get_student(session, actor, student_id)
+    return student_progress(session, student, student_course(session, student))

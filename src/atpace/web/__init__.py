@@ -1,0 +1,1 @@
+"""The web face: FastAPI JSON API under /api and server-rendered pages, both thin over the services."""

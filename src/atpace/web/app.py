@@ -1,0 +1,153 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from atpace import __version__
+from atpace.config import Settings, get_settings
+from atpace.errors import (
+    AtpaceError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from atpace.services.auth import LoginThrottle
+from atpace.store.db import Database
+from atpace.web.csrf import FormCSRFMiddleware
+from atpace.web.deps import SESSION_COOKIE
+from atpace.web.templating import templates
+
+STATIC = Path(__file__).parent / "static"
+STATUS = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    InvalidInput: 422,
+    Conflict: 409,
+    TooManyAttempts: 429,
+}
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="atpace",
+        version=__version__,
+        summary="Personalized, mastery-based practice: the JSON API behind every page.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database or Database(settings.resolved_database_url())
+    app.state.login_throttle = LoginThrottle(settings.login_failures_per_minute)
+
+    from atpace.web.api import router as api_router
+    from atpace.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(
+        FormCSRFMiddleware,
+        secret=settings.secret_key,
+        sensitive_cookies={SESSION_COOKIE},
+        required_urls=[re.compile(r"^/login$")],
+        cookie_secure=settings.cookie_secure,
+        cookie_samesite="lax",
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self'; frame-ancestors 'none'",
+            )
+        return response
+
+    _install_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AtpaceError)
+    async def domain_error(request: Request, error: AtpaceError) -> Response:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        headers = {}
+        if isinstance(error, TooManyAttempts):
+            headers["Retry-After"] = str(error.retry_after_seconds)
+        if _wants_json(request):
+            body: dict[str, Any] = {"detail": error.message}
+            if isinstance(error, InvalidInput):
+                body["field"] = error.field
+            if isinstance(error, Unauthenticated):
+                headers["WWW-Authenticate"] = "Bearer"
+            return JSONResponse(body, status_code=status, headers=headers)
+        if isinstance(error, Unauthenticated):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        message = error.message
+        if isinstance(error, InvalidInput):
+            message = f"{error.field.replace('_', ' ').capitalize()}: {message}"
+        return _error_page(request, status, message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            {
+                "field": ".".join(
+                    str(part) for part in e["loc"] if part not in ("body", "query", "path", "form")
+                ),
+                "message": e["msg"],
+            }
+            for e in error.errors()
+        ]
+        first = problems[0] if problems else {"field": "", "message": "invalid request"}
+        if _wants_json(request):
+            return JSONResponse(
+                {
+                    "detail": f"{first['field']}: {first['message']}",
+                    "field": first["field"],
+                    "errors": problems,
+                },
+                status_code=422,
+            )
+        return _error_page(request, 422, f"{first['field']}: {first['message']}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        return _error_page(request, error.status_code, str(error.detail))
+
+
+def _error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    response: HTMLResponse = templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message, "actor": None}, status_code=status
+    )
+    if headers:
+        response.headers.update(headers)
+    return response

@@ -1,0 +1,94 @@
+"""Double-submit-cookie CSRF protection (starlette-csrf) that also accepts a hidden form field.
+
+starlette-csrf reads the token from a header only, which htmx requests send; plain HTML forms
+(login, logout) post it as the ``csrf_token`` field, so the url-encoded body is read, checked and
+replayed to the application unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
+from starlette_csrf.middleware import CSRFMiddleware
+
+CSRF_FIELD = "csrf_token"
+MAX_FORM_BYTES = 64 * 1024
+
+
+class FormCSRFMiddleware(CSRFMiddleware):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        cookie = request.cookies.get(self.cookie_name)
+        # Pages need the token while rendering, before the browser has the cookie.
+        token = cookie or self._generate_csrf_token()
+        scope.setdefault("state", {})["csrf_token"] = token
+        if request.method not in self.safe_methods and (
+            self._url_is_required(request.url)
+            or (not self._url_is_exempt(request.url) and self._has_sensitive_cookies(request.cookies))
+        ):
+            submitted = request.headers.get(self.header_name)
+            if submitted is None and request.headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"
+            ):
+                body, receive = await _buffer_body(receive)
+                fields = parse_qs(body.decode("latin-1"))
+                submitted = fields.get(CSRF_FIELD, [None])[0]
+            if not cookie or not submitted or not self._csrf_tokens_match(cookie, submitted):
+                await self._get_error_response(request)(scope, receive, send)
+                return
+        await self.app(
+            scope, receive, functools.partial(self._send_with_cookie, send=send, token=token, had=cookie)
+        )
+
+    async def _send_with_cookie(self, message: Message, send: Send, token: str, had: str | None) -> None:
+        if message["type"] == "http.response.start" and had is None:
+            from starlette.datastructures import MutableHeaders
+
+            headers = MutableHeaders(scope=message)
+            parts = [
+                f"{self.cookie_name}={token}",
+                f"Path={self.cookie_path}",
+                f"SameSite={self.cookie_samesite}",
+            ]
+            if self.cookie_secure:
+                parts.append("Secure")
+            headers.append("set-cookie", "; ".join(parts))
+        await send(message)
+
+    def _get_error_response(self, request: Request) -> Response:
+        message = "CSRF token missing or invalid: reload the page and try again."
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message, "field": self.header_name}, status_code=403)
+        return Response(f"<h1>Forbidden</h1><p>{message}</p>", status_code=403, media_type="text/html")
+
+
+async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            break
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay

@@ -1,0 +1,55 @@
+"""FastAPI dependencies: the database session of a request and the acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from atpace.errors import Unauthenticated
+from atpace.services.auth import Actor, resolve_token
+from atpace.store.db import Database
+
+SESSION_COOKIE = "atpace_session"
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on any error."""
+    with database.transaction() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def get_actor(request: Request, session: SessionDep) -> Actor:
+    token = token_of(request)
+    if not token:
+        raise Unauthenticated("Please log in.")
+    return Actor.of(resolve_token(session, token))
+
+
+def get_optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    try:
+        return get_actor(request, session)
+    except Unauthenticated:
+        return None
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+OptionalActorDep = Annotated[Actor | None, Depends(get_optional_actor)]

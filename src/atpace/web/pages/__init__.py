@@ -1,0 +1,10 @@
+"""Server-rendered pages (Jinja2 + htmx). Each calls the same services as the JSON API."""
+
+from fastapi import APIRouter
+
+from atpace.web.pages import auth, placement, student, teacher
+
+ROUTE_MODULES = (auth, student, placement, teacher)
+router = APIRouter(include_in_schema=False)
+for module in ROUTE_MODULES:
+    router.include_router(module.router)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from atpace.errors import InvalidInput
+from atpace.services import placement
+from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.pages.common import render
+
+router = APIRouter()
+
+
+@router.get("/placement")
+def placement_page(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    return render(request, "placement.html", actor, status=placement.status(session, actor), error=None)
+
+
+@router.post("/placement/start")
+def placement_start(actor: ActorDep, session: SessionDep) -> Response:
+    placement.start(session, actor)
+    return RedirectResponse("/placement", status_code=303)
+
+
+@router.post("/placement/answer")
+def placement_answer(
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    item_id: Annotated[int, Form(ge=1)],
+    response: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        placement.answer(session, actor, item_id, response)
+    except InvalidInput as error:
+        if error.field != "response":
+            raise
+        status = placement.status(session, actor)
+        return render(request, "placement.html", actor, status_code=422, status=status, error=error.message)
+    return RedirectResponse("/placement", status_code=303)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from atpace.errors import Conflict, Forbidden, InvalidInput
+from atpace.services import practice, reports
+from atpace.services.auth import Actor
+from atpace.services.progress import StudentProgress
+from atpace.store.models import Role
+from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.pages.common import render
+from atpace.web.skillmap import render_skill_map
+
+router = APIRouter()
+
+
+def skill_map_svg(progress: StudentProgress, link_prefix: str | None) -> str:
+    graph = progress.course_graph
+    links = {key: f"{link_prefix}{key}" for key in progress.ready} if link_prefix is not None else None
+    return render_skill_map(
+        graph.graph,
+        names={key: skill.name for key, skill in graph.skills.items()},
+        mastery=progress.mastery_map(),
+        ready=set(progress.ready),
+        mastered=progress.mastered,
+        locked=progress.held,
+        recommended=progress.recommendation.skill_key if progress.recommendation else None,
+        links=links,
+        title=f"Knowledge map: {progress.course.title}",
+    )
+
+
+@router.get("/learn")
+def learn(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    if actor.role != Role.STUDENT:
+        raise Forbidden("this page shows a student's own map; teachers see students from the class page")
+    progress = reports.progress_of(session, actor, actor.user_id)
+    return render(
+        request, "learn.html", actor, progress=progress, skill_map=skill_map_svg(progress, "/practice?skill=")
+    )
+
+
+def _practice_page(
+    request: Request, actor: Actor, item: practice.PracticeItem, status_code: int = 200, **extra: object
+) -> Response:
+    return render(
+        request,
+        "practice.html",
+        actor,
+        status_code=status_code,
+        item=item,
+        client_attempt_id=str(uuid.uuid4()),
+        **extra,
+    )
+
+
+@router.get("/practice")
+def practice_page(
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    skill: Annotated[str | None, Query(max_length=64)] = None,
+    after: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    try:
+        item = practice.next_item(session, actor, skill, frozenset({after}) if after else frozenset())
+    except Conflict as done:
+        progress = reports.progress_of(session, actor, actor.user_id)
+        return render(
+            request, "learn.html", actor, status_code=409, progress=progress, notice=done.message,
+            skill_map=skill_map_svg(progress, "/practice?skill="),
+        )  # fmt: skip
+    return _practice_page(request, actor, item)
+
+
+@router.get("/practice/hint")
+def practice_hint(
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    item: Annotated[int, Query(ge=1)],
+    n: Annotated[int, Query(ge=1, le=20)],
+) -> Response:
+    text, count = practice.hint(session, actor, item, n)
+    return render(request, "_hint.html", actor, item_id=item, number=n, hint=text, hint_count=count)
+
+
+@router.post("/practice/answer")
+def practice_answer(
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    item_id: Annotated[int, Form(ge=1)],
+    client_attempt_id: Annotated[str, Form(min_length=1, max_length=64)],
+    skill_key: Annotated[str, Form(max_length=64)],
+    response: Annotated[str, Form(max_length=500)] = "",
+    duration_ms: Annotated[int | None, Form(ge=0, le=86_400_000)] = None,
+    hints_used: Annotated[int, Form(ge=0, le=20)] = 0,
+    confidence: Annotated[int | None, Form(ge=1, le=4)] = None,
+) -> Response:
+    data = practice.AnswerInput(
+        item_id=item_id, response=response, client_attempt_id=client_attempt_id, skill_key=skill_key,
+        duration_ms=duration_ms, hints_used=hints_used, confidence=confidence,
+    )  # fmt: skip
+    try:
+        outcome = practice.submit_answer(session, actor, data)
+    except InvalidInput as error:
+        if error.field != "response":
+            raise
+        # Malformed input is not a wrong answer: show the same item again with the reason.
+        item = practice.next_item_by_id(session, actor, item_id, skill_key)
+        return render(
+            request, "_answer_form.html", actor, status_code=422, item=item, client_attempt_id=client_attempt_id,
+            error=error.message, response=response, hints_used=hints_used,
+        )  # fmt: skip
+    progress = reports.progress_of(session, actor, actor.user_id)
+    return render(request, "_feedback.html", actor, outcome=outcome, item_id=item_id, progress=progress)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from atpace.errors import Forbidden
+from atpace.services import interventions, reports
+from atpace.services.access import get_class, get_student
+from atpace.services.practice import practice_mode
+from atpace.store.models import Role
+from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.pages.common import render
+from atpace.web.pages.student import skill_map_svg
+
+router = APIRouter()
+
+
+@router.get("/teach")
+def teach(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    if actor.role == Role.STUDENT:
+        raise Forbidden("this page is for teachers and administrators")
+    return render(request, "teach.html", actor, classes=reports.classes_for(session, actor))
+
+
+@router.get("/classes/{class_id}")
+def class_page(
+    request: Request,
+    class_id: int,
+    actor: ActorDep,
+    session: SessionDep,
+    sort: Annotated[str, Query(max_length=64)] = "name",
+    desc: bool = False,
+) -> Response:
+    heatmap = reports.class_heatmap(session, actor, class_id, sort, desc)
+    return render(request, "class.html", actor, heatmap=heatmap)
+
+
+@router.get("/classes/{class_id}/students/{student_id}")
+def student_page(
+    request: Request, class_id: int, student_id: int, actor: ActorDep, session: SessionDep
+) -> Response:
+    classroom = get_class(session, actor, class_id)
+    student = get_student(session, actor, student_id)
+    progress = reports.progress_of(session, actor, student.id)
+    attempts = reports.recent_attempts(session, actor, student.id, 25)
+    return render(
+        request, "student.html", actor, classroom=classroom, progress=progress, attempts=attempts,
+        skill_map=skill_map_svg(progress, None), mode=practice_mode(session, student),
+    )  # fmt: skip
+
+
+@router.post("/classes/{class_id}/students/{student_id}/overrides")
+def override_form(
+    class_id: int,
+    student_id: int,
+    actor: ActorDep,
+    session: SessionDep,
+    skill_key: Annotated[str, Form(max_length=64)],
+    action: Annotated[str, Form(max_length=8)],
+    reason: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    get_class(session, actor, class_id)
+    interventions.set_override(session, actor, student_id, skill_key, action, reason)
+    return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)
+
+
+@router.post("/classes/{class_id}/students/{student_id}/mode")
+def mode_form(
+    class_id: int,
+    student_id: int,
+    actor: ActorDep,
+    session: SessionDep,
+    mode: Annotated[str, Form(max_length=16)] = "",
+    reason: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    get_class(session, actor, class_id)
+    interventions.set_mode(session, actor, student_id, mode or None, reason)
+    return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)

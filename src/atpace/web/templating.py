@@ -1,0 +1,30 @@
+"""Jinja2 templates with the filters the pages share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+from atpace.web.colors import mastery_color, text_color_on
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(100 * value)}%"
+
+
+def when(value: datetime | None) -> str:
+    return "" if value is None else value.strftime("%d %b %Y, %H:%M")
+
+
+def cell_style(value: float | None) -> str:
+    background = mastery_color(value)
+    return f"background:{background};color:{text_color_on(background)}"
+
+
+templates.env.filters["percent"] = percent
+templates.env.filters["when"] = when
+templates.env.filters["cell_style"] = cell_style

@@ -1,0 +1,100 @@
+"""A real server on loopback with the demo school, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from atpace.config import Settings
+from atpace.services.demo import ensure_demo_school
+from atpace.store.db import Database
+from atpace.web.app import create_app
+
+CHROMIUM = os.environ.get("ATPACE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path: Path = tmp_path_factory.mktemp("browser") / "demo.db"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    with database.transaction() as session:
+        ensure_demo_school(session)
+    settings = Settings(environment="test", secret_key="b" * 40, cookie_secure=False)
+    port = _free_port()
+    app = create_app(settings, database)
+    _add_answer_key_route(app, database)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database.engine.dispose()
+
+
+def _add_answer_key_route(app: FastAPI, database: Database) -> None:
+    """Test server only: tells the browser test a right and a wrong answer, as a student cannot know."""
+    from atpace.content.answers import check_answer
+    from atpace.content.model import AnswerSpec
+    from atpace.store.models import Item
+
+    @app.get("/__test__/answer/{item_id}", include_in_schema=False)
+    def answer_key(item_id: int) -> dict[str, str]:
+        with database.transaction() as session:
+            item = session.get(Item, item_id)
+            assert item is not None
+            spec = AnswerSpec.from_dict(item.answer)
+        wrong = next(
+            c
+            for c in [*spec.choices, "0", "1", "7/9", "99", "zebra"]
+            if check_answer(spec, c).status == "incorrect"
+        )
+        return {"correct": spec.correct, "wrong": wrong}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (scripts/test installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object, server_url: str) -> Iterator[object]:
+    context = browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

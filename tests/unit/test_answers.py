@@ -1,0 +1,184 @@
+from fractions import Fraction
+
+import pytest
+
+from atpace.content.answers import CheckResult, MalformedAnswer, check_answer, parse_rational
+from atpace.content.model import AnswerSpec
+
+HALF = AnswerSpec("fraction", "1/2")
+HALF_SIMPLEST = AnswerSpec("fraction", "1/2", require_simplest=True)
+HALF_OR_DECIMAL = AnswerSpec("fraction", "1/2", allow_decimal=True)
+THREE_HALVES = AnswerSpec("fraction", "3/2")
+MIXED_SIMPLEST = AnswerSpec("fraction", "1 3/4", require_simplest=True)
+IMPROPER_ONLY = AnswerSpec("fraction", "7/4", allow_mixed=False)
+EIGHT = AnswerSpec("numeric", "8")
+POINT_75 = AnswerSpec("numeric", "0.75")
+CHOICE = AnswerSpec("multiple_choice", "3/4", choices=("2/8", "3/4", "3/8", "4/3"))
+SYMBOL = AnswerSpec("short_text", ">", alternatives=("greater than", "bigger than"))
+
+
+def status(answer: AnswerSpec, response: str) -> str:
+    return check_answer(answer, response).status
+
+
+@pytest.mark.parametrize("response", ["1/2", "2/4", "50/100", " 1 / 2 ", "1⁄2", "1∕2", "1÷2", "½", "+1/2"])
+def test_equal_fractions_are_accepted(response: str) -> None:
+    result = check_answer(HALF, response)
+    assert result.status == "correct" and result.correct
+
+
+def test_equivalent_form_names_both_forms() -> None:
+    result = check_answer(HALF, "2/4")
+    assert result.message == "Correct! 2/4 is equal to 1/2." and result.normalized == "2/4"
+    assert check_answer(HALF, "1/2").message == "Correct!"
+
+
+def test_simplest_form_can_be_required() -> None:
+    result = check_answer(HALF_SIMPLEST, "2/4")
+    assert result.status == "incorrect" and not result.correct
+    assert result.message == "Correct value, but write it in simplest form: 1/2"
+    assert status(HALF_SIMPLEST, "1/2") == "correct"
+    assert status(AnswerSpec("fraction", "2", require_simplest=True), "4/2") == "incorrect"
+    assert status(AnswerSpec("fraction", "2", require_simplest=True), "2/1") == "incorrect"
+    assert status(AnswerSpec("fraction", "2", require_simplest=True), "2") == "correct"
+
+
+def test_simplest_mixed_number() -> None:
+    assert status(MIXED_SIMPLEST, "1 3/4") == "correct"
+    improper = check_answer(MIXED_SIMPLEST, "7/4")
+    assert improper.status == "incorrect" and improper.message.endswith("mixed number: 1 3/4")
+    assert "simplest form" in check_answer(MIXED_SIMPLEST, "1 6/8").message
+    assert status(MIXED_SIMPLEST, "0 7/4") == "incorrect"
+
+
+def test_decimals_only_where_allowed() -> None:
+    refused = check_answer(HALF, "0.5")
+    assert refused.status == "malformed" and "fraction" in refused.message and refused.normalized is None
+    assert status(HALF_OR_DECIMAL, "0.5") == "correct"
+    assert status(HALF_OR_DECIMAL, ".50") == "correct"
+    assert status(HALF_OR_DECIMAL, "0.4") == "incorrect"
+
+
+def test_mixed_and_improper_are_the_same_number() -> None:
+    assert status(THREE_HALVES, "1 1/2") == "correct"
+    assert status(THREE_HALVES, "1½") == "correct"
+    assert status(THREE_HALVES, "1 and 1/2") == "correct"
+    assert status(THREE_HALVES, "6/4") == "correct"
+    assert status(THREE_HALVES, "1 1/3") == "incorrect"
+    refused = check_answer(IMPROPER_ONLY, "1 3/4")
+    assert refused.status == "malformed" and "mixed number" in refused.message
+    assert status(IMPROPER_ONLY, "7/4") == "correct"
+
+
+def test_wrong_value_says_what_was_compared() -> None:
+    result = check_answer(HALF, "3/8")
+    assert result == CheckResult("incorrect", "Not quite: 3/8 is not equal to 1/2.", "3/8")
+    assert status(HALF, "-1/2") == "incorrect"
+    assert status(HALF, "0") == "incorrect"
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        ("3//4", "3//4 is not a fraction: use one slash, like 3/4"),
+        ("1/2/3", "1/2/3 is not a fraction: use one slash, like 3/4"),
+        ("", "Please enter an answer"),
+        ("   ", "Please enter an answer"),
+        ("abc", "Please enter a fraction, like 3/4 or a mixed number, like 1 1/2"),
+        ("3/", "3/ is missing the bottom number (the denominator), like the 4 in 3/4"),
+        ("/4", "/4 is missing the top number (the numerator), like the 3 in 3/4"),
+        ("1.5/2", "Use whole numbers above and below the slash, like 3/4"),
+        ("1 1/2 cups", "Please enter a fraction, like 3/4 or a mixed number, like 1 1/2"),
+        ("9" * 50, "That answer is too long: please enter a short answer, like 3/4"),
+    ],
+)
+def test_malformed_fraction_input_is_not_marked_wrong(response: str, message: str) -> None:
+    assert check_answer(HALF, response) == CheckResult("malformed", message, None)
+
+
+def test_zero_denominator() -> None:
+    result = check_answer(HALF, "1/0")
+    assert result.status == "malformed" and result.message.startswith("Denominator cannot be 0")
+    assert check_answer(THREE_HALVES, "1 1/0").status == "malformed"
+
+
+def test_numeric_answers() -> None:
+    assert status(EIGHT, "8") == "correct"
+    assert status(EIGHT, " 8.0 ") == "correct"
+    assert check_answer(EIGHT, "7").message == "Not quite: 7 is not equal to 8."
+    assert status(POINT_75, "0.750") == "correct"
+    assert status(POINT_75, ".75") == "correct"
+    assert check_answer(POINT_75, "abc") == CheckResult("malformed", "Please enter a number, like 0.75", None)
+    fraction = check_answer(POINT_75, "3/4")
+    assert fraction == CheckResult(
+        "malformed", "3/4 is a fraction: please enter a whole number or a decimal, like 0.75", None
+    )
+    slashes = check_answer(EIGHT, "3//4")
+    assert slashes.status == "malformed" and slashes.message.startswith("3//4 is not a number")
+    comma = check_answer(POINT_75, "0,75")
+    assert comma.status == "malformed" and comma.message == "Use a point for decimals: write 0.75, not 0,75"
+
+
+@pytest.mark.parametrize("response", ["B", "b", "(b)", "B)", "b.", "3/4", " 3 / 4 "])
+def test_multiple_choice_by_letter_or_text(response: str) -> None:
+    result = check_answer(CHOICE, response)
+    assert result.status == "correct" and result.normalized == "3/4"
+
+
+def test_multiple_choice_wrong_and_malformed() -> None:
+    wrong = check_answer(CHOICE, "a")
+    assert wrong.status == "incorrect" and wrong.normalized == "2/8"
+    assert wrong.message == "Not quite: the answer is 3/4, not 2/8."
+    assert status(CHOICE, "6/8") == "malformed"  # not one of the choices, even if equal in value
+    assert check_answer(CHOICE, "E").message == "There is no answer E: choose A, B, C or D"
+    assert check_answer(CHOICE, "maybe").message == "Please choose one of the answers: A, B, C or D"
+    assert status(CHOICE, "") == "malformed"
+
+
+def test_short_text_is_case_and_space_insensitive() -> None:
+    for response in (">", " > ", "Greater Than", "greaterthan", "BIGGER THAN.", "bigger  than"):
+        assert status(SYMBOL, response) == "correct", response
+    wrong = check_answer(SYMBOL, "<")
+    assert wrong.status == "incorrect" and wrong.message == "Not quite: the answer is >."
+    assert status(SYMBOL, "zebra") == "incorrect"
+    assert status(SYMBOL, " ") == "malformed"
+
+
+def test_parse_rational() -> None:
+    assert parse_rational("1 1/2", allow_decimal=False, allow_mixed=True) == Fraction(3, 2)
+    assert parse_rational("-3/4", allow_decimal=False, allow_mixed=False) == Fraction(-3, 4)
+    assert parse_rational("0.125", allow_decimal=True, allow_mixed=False) == Fraction(1, 8)
+    assert parse_rational("12", allow_decimal=False, allow_mixed=False) == 12
+    with pytest.raises(MalformedAnswer, match="not as a decimal"):
+        parse_rational("0.5", allow_decimal=False, allow_mixed=True)
+    with pytest.raises(ValueError, match="Denominator cannot be 0"):
+        parse_rational("3/0", allow_decimal=True, allow_mixed=True)
+
+
+def test_answer_spec_round_trip() -> None:
+    for spec in (HALF, HALF_SIMPLEST, HALF_OR_DECIMAL, IMPROPER_ONLY, EIGHT, CHOICE, SYMBOL):
+        data = spec.to_dict()
+        assert AnswerSpec.from_dict(data) == spec
+        assert isinstance(data["choices"], list) and isinstance(data["alternatives"], list)
+    assert AnswerSpec.from_dict({"kind": "fraction", "correct": "1/2"}) == HALF
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "essay", "correct": "1"}, "kind"),
+        ({"kind": "fraction"}, "correct"),
+        ({"kind": "fraction", "correct": "1/2", "allow_decimal": "yes"}, "allow_decimal"),
+        ({"kind": "short_text", "correct": "x", "alternatives": "y"}, "alternatives"),
+        ({"kind": "fraction", "correct": "1/2", "choises": []}, "choises"),
+        ({"kind": "multiple_choice", "correct": "1/2", "choices": ["1/3", "1/4"]}, "correct"),
+        ({"kind": "multiple_choice", "correct": "1/2", "choices": ["1/2", " 1/2"]}, "choices"),
+        ({"kind": "fraction", "correct": "2/4", "require_simplest": True}, "correct"),
+        ({"kind": "fraction", "correct": "1 1/2", "allow_mixed": False}, "correct"),
+        ({"kind": "numeric", "correct": "3/4"}, "correct"),
+        ({"kind": "fraction", "correct": "1/2", "choices": ["1/2", "1/3"]}, "choices"),
+    ],
+)
+def test_bad_answer_specs_name_the_field(data: dict[str, object], field: str) -> None:
+    with pytest.raises(ValueError, match=f"^{field}:"):
+        AnswerSpec.from_dict(data)
