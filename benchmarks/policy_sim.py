@@ -72,7 +72,7 @@ def main() -> None:
     report = run_simulation(
         students=args.students,
         seed=args.seed,
-        include=("fixed", "fixed-10", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace", "atpace-no-placement"),
+        include=("fixed", "fixed-10", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace", "atpace-no-placement", "oracle"),
     )
     print(
         f"{args.students} students, seed {args.seed}, fixed N = {report.fixed_n} items per skill, "

@@ -44,3 +44,15 @@ def test_simulation_is_reproducible_and_reports_the_agreed_json_shape() -> None:
         assert {"items_to_mastery", "false_mastery_rate", "post_test_accuracy"} <= set(row)
     assert {"mean_items", "skill_accuracy"} <= set(first["placement"])
     assert first["policies"]["fixed"]["items_to_mastery"] == 4 * first["fixed_items_per_skill"]
+
+
+def test_oracle_lower_bound_never_declares_falsely_and_needs_fewest_items() -> None:
+    report = run_simulation(
+        students=40, seed=4, course=course(), pilot_students=60, include=("in-a-row-3", "fixed", "oracle")
+    )
+    rows = report.policies
+    oracle = rows["oracle"]
+    assert oracle.false_mastery_rate == 0.0
+    assert oracle.completion_rate == 1.0
+    assert oracle.items_to_mastery < rows["in-a-row-3"].items_to_mastery
+    assert oracle.items_to_mastery < rows["fixed"].items_to_mastery

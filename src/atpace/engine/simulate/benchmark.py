@@ -26,6 +26,7 @@ from atpace.engine.simulate.run import (
     FixedPolicy,
     InARowPolicy,
     MofNPolicy,
+    OraclePolicy,
     PolicyReport,
     SequentialPolicy,
     SimCourse,
@@ -189,7 +190,7 @@ def run_simulation(
     bank = calibrate_placement(sim_course, pilot, seed)
     fixed_n = fixed_n_for(sim_course, cohort)
     atpace = AtpacePolicy(bank, modes=ModeConfig(targets=dict(targets or DEFAULT_TARGETS)))
-    available: dict[str, AtpacePolicy | SequentialPolicy] = {
+    available: dict[str, AtpacePolicy | SequentialPolicy | OraclePolicy] = {
         "fixed": FixedPolicy(fixed_n),
         "fixed-10": FixedPolicy(10),
         "in-a-row-3": InARowPolicy(3),
@@ -197,6 +198,7 @@ def run_simulation(
         "3-of-5": MofNPolicy(3, 5),
         "atpace": atpace,
         "atpace-no-placement": AtpacePolicy(None, modes=atpace.modes),
+        "oracle": OraclePolicy(),
     }
     unknown = [name for name in include if name not in available]
     if unknown:

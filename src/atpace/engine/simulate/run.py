@@ -44,6 +44,7 @@ __all__ = [
     "FixedPolicy",
     "InARowPolicy",
     "MofNPolicy",
+    "OraclePolicy",
     "PolicyReport",
     "SimCourse",
     "Trace",
@@ -175,6 +176,42 @@ class InARowPolicy(SequentialPolicy):
         return len(answers) >= self.k and all(answers[-self.k :])
 
 
+class OraclePolicy:
+    """A lower bound, not a policy a platform could run: it sees the simulated truth.
+
+    Known skills cost nothing; every other skill is practised (display order) until the student has
+    truly learned it, and declared at that very item. No real policy can use fewer practice items on
+    the same students, since a skill is learned only through practice items.
+    """
+
+    name = "oracle"
+
+    def __init__(self, max_items_per_skill: int = 200) -> None:
+        self.max_items_per_skill = max_items_per_skill
+
+    def run(self, learner: Learner) -> Trace:
+        trace = Trace()
+        course = learner.course
+        completed = True
+        for key in course.graph.skills:
+            order = list(course.items[key])
+            learner.rng.shuffle(order)
+            used = 0
+            while key not in learner.learned and used < self.max_items_per_skill:
+                right = learner.answer(order[used % len(order)])
+                used += 1
+                trace.items += 1
+                trace.right += right
+                trace.learned_curve.append(len(learner.learned))
+            if key in learner.learned:
+                trace.declarations.append((key, True))
+            else:
+                completed = False
+        trace.completed = completed
+        trace.post_test = _post_test(learner)
+        return trace
+
+
 class MofNPolicy(SequentialPolicy):
     def __init__(self, m: int, n: int, max_items_per_skill: int = 200) -> None:
         super().__init__(max_items_per_skill)
@@ -292,7 +329,7 @@ def calibrate_placement(course: SimCourse, students: Sequence[SimStudent], seed:
 
 
 def run_policy(
-    policy: AtpacePolicy | SequentialPolicy, course: SimCourse, student: SimStudent, seed: int, slot: int
+    policy: AtpacePolicy | SequentialPolicy | OraclePolicy, course: SimCourse, student: SimStudent, seed: int, slot: int
 ) -> Trace:
     learner = Learner(student, course, np.random.default_rng([seed, 2, student.index, slot]))
     return policy.run(learner)
