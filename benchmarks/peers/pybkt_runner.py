@@ -16,17 +16,22 @@ import numpy as np
 import pandas as pd
 
 
+def _blocks_fit(lines: list[str], size: int) -> bool:
+    """Whether every block of ``size`` lines is a header (1-2 fields) and rows of one common length."""
+    if len(lines) % size:
+        return False
+    for start in range(0, len(lines), size):
+        widths = {len(line.split(",")) for line in lines[start + 1 : start + size]}
+        if len(lines[start].split(",")) > 2 or len(widths) != 1:
+            return False
+    return True
+
+
 def read_akt(path: str) -> pd.DataFrame:
     """AKT lines -> pyBKT columns; the skill row is the skill, as in the datasets' PUBLISHED.md figure."""
     with open(path, encoding="utf-8") as handle:
         lines = [line.strip().rstrip(",") for line in handle if line.strip()]
-    size = (
-        4
-        if len(lines) % 4 == 0
-        and len(lines[0].split(",")) <= 2
-        and len(lines[1].split(",")) == len(lines[2].split(","))
-        else 3
-    )
+    size = 4 if _blocks_fit(lines, 4) else 3
     users, skills, correct = [], [], []
     for start in range(0, len(lines), size):
         user = lines[start].split(",")[0]

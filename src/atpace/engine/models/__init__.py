@@ -43,6 +43,8 @@ def _dkt(**params: Any) -> KnowledgeTracer[Any]:
 _FACTORIES: dict[str, tuple[Callable[..., KnowledgeTracer[Any]], dict[str, Any]]] = {
     "bkt": (BKT, {}),
     "bkt_forget": (BKT, {"forgetting": True}),
+    # guess and slip as loose as the two states allow: the setting that matches pyBKT's unbounded EM
+    "bkt_wide": (BKT, {"max_guess": 0.49, "max_slip": 0.49}),
     "elo": (Elo, {}),
     "irt1pl": (IRT1PL, {}),
     "irt2pl": (IRT2PL, {}),
