@@ -190,7 +190,7 @@ def run_simulation(
     bank = calibrate_placement(sim_course, pilot, seed)
     fixed_n = fixed_n_for(sim_course, cohort)
     atpace = AtpacePolicy(bank, modes=ModeConfig(targets=dict(targets or DEFAULT_TARGETS)))
-    available: dict[str, AtpacePolicy | SequentialPolicy | OraclePolicy] = {
+    available: dict[str, AtpacePolicy | SequentialPolicy] = {
         "fixed": FixedPolicy(fixed_n),
         "fixed-10": FixedPolicy(10),
         "in-a-row-3": InARowPolicy(3),

@@ -132,6 +132,10 @@ class SequentialPolicy:
     def done(self, answers: Sequence[bool]) -> bool:
         raise NotImplementedError
 
+    def finished(self, learner: Learner, key: str, answers: Sequence[bool]) -> bool:
+        """Whether to declare ``key`` mastered now; the rules look only at the answers."""
+        return self.done(answers)
+
     def run(self, learner: Learner) -> Trace:
         trace = Trace()
         course = learner.course
@@ -140,7 +144,7 @@ class SequentialPolicy:
             order = list(course.items[key])
             learner.rng.shuffle(order)
             answers: list[bool] = []
-            while not self.done(answers):
+            while not self.finished(learner, key, answers):
                 if len(answers) >= self.max_items_per_skill:
                     completed = False
                     break
@@ -176,7 +180,7 @@ class InARowPolicy(SequentialPolicy):
         return len(answers) >= self.k and all(answers[-self.k :])
 
 
-class OraclePolicy:
+class OraclePolicy(SequentialPolicy):
     """A lower bound, not a policy a platform could run: it sees the simulated truth.
 
     Known skills cost nothing; every other skill is practised (display order) until the student has
@@ -186,30 +190,8 @@ class OraclePolicy:
 
     name = "oracle"
 
-    def __init__(self, max_items_per_skill: int = 200) -> None:
-        self.max_items_per_skill = max_items_per_skill
-
-    def run(self, learner: Learner) -> Trace:
-        trace = Trace()
-        course = learner.course
-        completed = True
-        for key in course.graph.skills:
-            order = list(course.items[key])
-            learner.rng.shuffle(order)
-            used = 0
-            while key not in learner.learned and used < self.max_items_per_skill:
-                right = learner.answer(order[used % len(order)])
-                used += 1
-                trace.items += 1
-                trace.right += right
-                trace.learned_curve.append(len(learner.learned))
-            if key in learner.learned:
-                trace.declarations.append((key, True))
-            else:
-                completed = False
-        trace.completed = completed
-        trace.post_test = _post_test(learner)
-        return trace
+    def finished(self, learner: Learner, key: str, answers: Sequence[bool]) -> bool:
+        return key in learner.learned
 
 
 class MofNPolicy(SequentialPolicy):
@@ -329,7 +311,7 @@ def calibrate_placement(course: SimCourse, students: Sequence[SimStudent], seed:
 
 
 def run_policy(
-    policy: AtpacePolicy | SequentialPolicy | OraclePolicy, course: SimCourse, student: SimStudent, seed: int, slot: int
+    policy: AtpacePolicy | SequentialPolicy, course: SimCourse, student: SimStudent, seed: int, slot: int
 ) -> Trace:
     learner = Learner(student, course, np.random.default_rng([seed, 2, student.index, slot]))
     return policy.run(learner)
