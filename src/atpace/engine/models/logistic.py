@@ -11,6 +11,7 @@ Counts come from earlier attempts only (:mod:`atpace.engine.models._history`).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -105,10 +106,11 @@ class _LogisticTracer(KnowledgeTracer[CountState]):
             + check_positive("tol", self.tol)
         )
 
+    @abstractmethod
     def _design(
         self, skill: NDArray[np.int64], item: NDArray[np.int64], counts: NDArray[np.float64]
     ) -> sp.csr_matrix:
-        raise NotImplementedError
+        """The sparse design matrix: one row per log row, the subclass's feature columns."""
 
     def _codes(self, log: InteractionLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         return log.codes("skill", self.skill_ids_), log.codes("item", self.item_ids_)

@@ -16,6 +16,7 @@ median item per skill after the run), and placement accuracy against the simulat
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -121,7 +122,7 @@ def _post_test(learner: Learner) -> float:
     return total / len(course.graph.skills)
 
 
-class SequentialPolicy:
+class SequentialPolicy(ABC):
     """Skills in display order; each skill's items in a random order; a rule says when to move on."""
 
     name = "sequential"
@@ -129,12 +130,9 @@ class SequentialPolicy:
     def __init__(self, max_items_per_skill: int = 200) -> None:
         self.max_items_per_skill = max_items_per_skill
 
-    def done(self, answers: Sequence[bool]) -> bool:
-        raise NotImplementedError
-
+    @abstractmethod
     def finished(self, learner: Learner, key: str, answers: Sequence[bool]) -> bool:
-        """Whether to declare ``key`` mastered now; the rules look only at the answers."""
-        return self.done(answers)
+        """Whether to declare ``key`` mastered after these answers."""
 
     def run(self, learner: Learner) -> Trace:
         trace = Trace()
@@ -160,7 +158,18 @@ class SequentialPolicy:
         return trace
 
 
-class FixedPolicy(SequentialPolicy):
+class AnswerRulePolicy(SequentialPolicy):
+    """A classroom rule: it decides from the student's answers on the skill alone."""
+
+    @abstractmethod
+    def done(self, answers: Sequence[bool]) -> bool:
+        """Whether these answers (oldest first) meet the rule."""
+
+    def finished(self, learner: Learner, key: str, answers: Sequence[bool]) -> bool:
+        return self.done(answers)
+
+
+class FixedPolicy(AnswerRulePolicy):
     def __init__(self, n: int, max_items_per_skill: int = 200) -> None:
         super().__init__(max_items_per_skill)
         self.n = n
@@ -170,7 +179,7 @@ class FixedPolicy(SequentialPolicy):
         return len(answers) >= self.n
 
 
-class InARowPolicy(SequentialPolicy):
+class InARowPolicy(AnswerRulePolicy):
     def __init__(self, k: int, max_items_per_skill: int = 200) -> None:
         super().__init__(max_items_per_skill)
         self.k = k
@@ -194,7 +203,7 @@ class OraclePolicy(SequentialPolicy):
         return key in learner.learned
 
 
-class MofNPolicy(SequentialPolicy):
+class MofNPolicy(AnswerRulePolicy):
     def __init__(self, m: int, n: int, max_items_per_skill: int = 200) -> None:
         super().__init__(max_items_per_skill)
         self.m, self.n = m, n
