@@ -22,6 +22,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
+from atpace.engine import learner
 from atpace.engine.learner import BKTParams, SkillParameters
 from atpace.engine.models.base import (
     KnowledgeTracer,
@@ -436,12 +437,7 @@ class BKT(KnowledgeTracer[BKTState]):
         new = dict(state)
         for skill in attempt.skills:
             p, params = self._learned(state, skill)
-            if attempt.correct:
-                known, unknown = p * (1.0 - params.slip), (1.0 - p) * params.guess
-            else:
-                known, unknown = p * params.slip, (1.0 - p) * (1.0 - params.guess)
-            post = known / (known + unknown)
-            new[skill] = post * (1.0 - params.forget) + (1.0 - post) * params.learn
+            new[skill] = learner.update(p, attempt.correct, params)
         return new
 
     def predict_attempt(self, state: BKTState, skills: tuple[str, ...], item: str | None = None) -> float:
@@ -450,8 +446,7 @@ class BKT(KnowledgeTracer[BKTState]):
             return self.fallback_
         total = 0.0
         for skill in skills:  # the mean of the skill rows' predictions, as the batch rows are scored
-            p, params = self._learned(state, skill)
-            total += p * (1.0 - params.slip) + (1.0 - p) * params.guess
+            total += learner.predict_correct(*self._learned(state, skill))
         return total / len(skills)
 
     # -- persistence ------------------------------------------------------------------------------------
