@@ -39,7 +39,3 @@ def simulate(
     if plots is not None:
         for path in save_plots(report, plots):
             console.print(f"wrote {path}")
-
-
-app = typer.Typer(help="Learner simulator.", add_completion=False)
-app.command("simulate")(simulate)

@@ -49,6 +49,7 @@ __all__ = [
 
 StopReason = Literal["precision reached", "classification settled", "item limit", "bank exhausted"]
 _EDGE = 1e-4
+_DEFAULT_PARAMS = BKTParams()  # for skills without fitted parameters; built once, not per call
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ class PlacementBank:
         return a, b
 
     def params(self, skill_key: str) -> BKTParams:
-        return self.skill_params.get(skill_key, BKTParams())
+        return self.skill_params.get(skill_key, _DEFAULT_PARAMS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from atpace.engine.graph import SkillGraph
-from atpace.engine.learner import BKTParams, update
+from atpace.engine.learner import BKTParams, predict_correct, update
 from atpace.engine.policy.modes import ModeConfig, choose_mode
 from atpace.engine.policy.placement import (
     Placement,
@@ -193,8 +193,8 @@ class OraclePolicy(SequentialPolicy):
     """A lower bound, not a policy a platform could run: it sees the simulated truth.
 
     Known skills cost nothing; every other skill is practised (display order) until the student has
-    truly learned it, and declared at that very item. No real policy can use fewer practice items on
-    the same students, since a skill is learned only through practice items.
+    truly learned it, and declared at that very item. No policy that declares only learned skills can
+    use fewer practice items on the same students, since a skill is learned only through practice items.
     """
 
     name = "oracle"
@@ -266,7 +266,7 @@ class AtpacePolicy:
             p = mastery[skill]
             by_key = {item.key: (item, params) for item, params in adjusted[skill]}
             pick = select_item(
-                [Candidate(item.key, _success(p, params)) for item, params in adjusted[skill]],
+                [Candidate(item.key, predict_correct(p, params)) for item, params in adjusted[skill]],
                 mode.target,
                 seen_in_session=seen,
             )
@@ -290,10 +290,6 @@ class AtpacePolicy:
         trace.completed = all(self.rule.is_mastered(mastery[k]) for k in graph.skills)
         trace.post_test = _post_test(learner)
         return trace
-
-
-def _success(p_learned: float, params: BKTParams) -> float:
-    return p_learned * (1.0 - params.slip) + (1.0 - p_learned) * params.guess
 
 
 def run_placement(placement: Placement, learner: Learner) -> PlacementResult:
