@@ -187,7 +187,8 @@ def run_simulation(
     cohort = make_students(graph, sim_course.params, students, seed, mix)
     # The pilot cohort that calibrates the placement test is a different draw of students.
     pilot = make_students(graph, sim_course.params, pilot_students, seed + 10_007, mix)
-    bank = calibrate_placement(sim_course, pilot, seed)
+    # only atpace's own policy places students; the others need no calibration
+    bank = calibrate_placement(sim_course, pilot, seed) if "atpace" in include else None
     fixed_n = fixed_n_for(sim_course, cohort)
     atpace = AtpacePolicy(bank, modes=ModeConfig(targets=dict(targets or DEFAULT_TARGETS)))
     available: dict[str, AtpacePolicy | SequentialPolicy] = {

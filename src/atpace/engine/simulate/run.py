@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,11 +73,17 @@ class SimCourse:
         if problems:
             raise ValueError("invalid simulated course: " + "; ".join(problems))
 
+    @cached_property
+    def _median_items(self) -> dict[str, SimItem]:
+        chosen = {}
+        for key, items in self.items.items():
+            middle = float(np.median([i.difficulty for i in items]))
+            chosen[key] = min(items, key=lambda i: (abs(i.difficulty - middle), i.key))
+        return chosen
+
     def median_item(self, skill_key: str) -> SimItem:
         """The item a placement or post-test asks: difficulty nearest the skill's median."""
-        items = self.items[skill_key]
-        middle = float(np.median([i.difficulty for i in items]))
-        return min(items, key=lambda i: (abs(i.difficulty - middle), i.key))
+        return self._median_items[skill_key]
 
 
 @dataclass
