@@ -381,6 +381,7 @@ class BKT(KnowledgeTracer[BKTState]):
         self.n_observations_ = seqs.rows_per_skill
         self.fallback_ = float(log.correct.mean())
         self.default_params_ = np.median(self.params_[seqs.rows_per_skill > 0], axis=0)
+        self._live_params: dict[str, BKTParams] = {}
         self.fitted_ = True
         return self
 
@@ -422,9 +423,13 @@ class BKT(KnowledgeTracer[BKTState]):
     # -- online use -------------------------------------------------------------------------------------
     def skill_params(self, skill: str) -> BKTParams:
         self._require_fitted()
-        index = self.skill_index_.get(skill)
-        row = self.default_params_ if index is None else self.params_[index]
-        return BKTParams(*(float(row[i]) for i in (PRIOR, LEARN, GUESS, SLIP, FORGET)))
+        cached = self._live_params.get(skill)
+        if cached is None:  # built (and checked) once per skill, not on every online update
+            index = self.skill_index_.get(skill)
+            row = self.default_params_ if index is None else self.params_[index]
+            cached = BKTParams(*(float(row[i]) for i in (PRIOR, LEARN, GUESS, SLIP, FORGET)))
+            self._live_params[skill] = cached
+        return cached
 
     def initial_state(self) -> BKTState:
         return {}
@@ -465,6 +470,7 @@ class BKT(KnowledgeTracer[BKTState]):
         self.skill_index_ = {key: i for i, key in enumerate(self.skill_ids_)}
         self.params_ = np.array([[row[p] for p in PARAMS] for row in data["skills"].values()]).reshape(-1, 5)
         self.default_params_ = np.array([data["default"][p] for p in PARAMS])
+        self._live_params = {}
         self.fallback_ = float(data["fallback"])
 
     def to_skill_parameters(self, source: str | None = None) -> SkillParameters:
