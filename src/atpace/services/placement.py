@@ -160,9 +160,7 @@ def answer(session: Session, actor: Actor, item_id: int, response: str) -> Place
     graph = load_graph(session, course)
     engine = _engine(session, course, graph)
     state = policy.PlacementState.from_json(row.state)
-    skill_key = next(
-        key for key, skill in graph.skills.items() if skill.id == _skill_of(session, item, graph)
-    )
+    skill_key = _skill_key_of(session, item, graph)
     state = engine.record(state, skill_key, checked.correct)
     row.state = state.to_json()
     following = engine.next_skill(state)
@@ -177,9 +175,10 @@ def answer(session: Session, actor: Actor, item_id: int, response: str) -> Place
     return _status(engine, row, next_item, graph)
 
 
-def _skill_of(session: Session, item: Item, graph: CourseGraph) -> int:
+def _skill_key_of(session: Session, item: Item, graph: CourseGraph) -> str:
+    """The item's first skill in course order (one query, not one per skill)."""
     ids = set(session.scalars(select(ItemSkill.skill_id).where(ItemSkill.item_id == item.id)))
-    return next(skill.id for skill in graph.skills.values() if skill.id in ids)
+    return next(key for key, skill in graph.skills.items() if skill.id in ids)
 
 
 def _apply(session: Session, student: User, graph: CourseGraph, result: policy.PlacementResult) -> None:
