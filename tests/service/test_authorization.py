@@ -216,3 +216,27 @@ def test_route_access_by_role(database: RollbackDatabase, world: World, case: Ca
         if response.status_code >= 400 and case.path.startswith("/api/"):
             assert "detail" in response.json()
     assert results == expected
+
+
+def test_teacher_of_two_classes_sees_a_student_only_under_their_own_class(
+    database: RollbackDatabase, world: World
+) -> None:
+    from atpace.store.models import ClassTeacher, PracticeModeSetting
+
+    with database.transaction() as session:
+        session.add(ClassTeacher(class_id=world.other_class_id, user_id=world.teacher_id))
+    client = client_for(database)
+    headers = bearer(database, world.teacher_id)
+    student = world.other_class_student_id
+    right = client.get(f"/classes/{world.other_class_id}/students/{student}", headers=headers)
+    assert right.status_code == 200 and "Otto Other" in right.text
+    for who in (world.teacher_id, world.admin_id):
+        wrong = client.get(f"/classes/{world.class_id}/students/{student}", headers=bearer(database, who))
+        assert wrong.status_code == 404
+    posted = client.post(
+        f"/classes/{world.class_id}/students/{student}/mode",
+        data={"mode": "support", "reason": "wrong class"}, headers=headers,
+    )  # fmt: skip
+    assert posted.status_code == 404
+    with database.transaction() as session:
+        assert session.scalar(select(PracticeModeSetting).where(PracticeModeSetting.student_id == student)) is None

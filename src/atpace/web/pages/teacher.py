@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from atpace.errors import Forbidden
 from atpace.services import interventions, reports
-from atpace.services.access import get_class, get_student
+from atpace.services.access import get_class_student
 from atpace.services.practice import practice_mode
 from atpace.store.models import Role
 from atpace.web.deps import ActorDep, SessionDep
@@ -41,8 +41,7 @@ def class_page(
 def student_page(
     request: Request, class_id: int, student_id: int, actor: ActorDep, session: SessionDep
 ) -> Response:
-    classroom = get_class(session, actor, class_id)
-    student = get_student(session, actor, student_id)
+    classroom, student = get_class_student(session, actor, class_id, student_id)
     progress = reports.progress_of(session, actor, student.id)
     attempts = reports.recent_attempts(session, actor, student.id, 25)
     return render(
@@ -61,7 +60,7 @@ def override_form(
     action: Annotated[str, Form(max_length=8)],
     reason: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    get_class(session, actor, class_id)
+    get_class_student(session, actor, class_id, student_id)
     interventions.set_override(session, actor, student_id, skill_key, action, reason)
     return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)
 
@@ -75,6 +74,6 @@ def mode_form(
     mode: Annotated[str, Form(max_length=16)] = "",
     reason: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    get_class(session, actor, class_id)
+    get_class_student(session, actor, class_id, student_id)
     interventions.set_mode(session, actor, student_id, mode or None, reason)
     return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)
