@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from atpace.engine.policy import ReviewState
-from atpace.errors import Conflict, Forbidden
+from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import interventions, practice, reports
 from atpace.services.practice import AnswerInput
 from atpace.store.models import ReviewMemory
@@ -56,6 +56,13 @@ def test_mode_follows_answers_unless_the_teacher_sets_it(session: Session, world
     )
     fixed = practice.next_item(session, student)
     assert fixed.mode == "challenge" and fixed.target < 0.8 and fixed.worked_example is None
+    assert fixed.mode_reason == "Challenge mode: set by your teacher (she knows this)"
+    with pytest.raises(InvalidInput, match="at most 300 characters") as refused:
+        interventions.set_mode(
+            session, actor_of(session, world.teacher_id), world.student_id, "support", "x" * 301
+        )
+    assert refused.value.field == "reason"
+    assert practice.next_item(session, student).mode == "challenge"  # the rejected setting changed nothing
     interventions.set_mode(session, actor_of(session, world.teacher_id), world.student_id, None)
     assert practice.next_item(session, student).mode == "support"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from atpace.content.model import AnswerSpec
 from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import placement, reports
 from atpace.store.models import Item, ItemSkill, LearnerState, Skill
+from atpace.web.pages.student import MAP_STATE, skill_map_svg
 from tests.service.conftest import World, actor_of
 from tests.service.test_practice import wrong_response
 
@@ -54,6 +57,10 @@ def test_a_student_who_knows_the_early_skills_is_placed_past_them(session: Sessi
     early = sum(mastery[k] for k in order[:4]) / 4
     late = sum(mastery[k] for k in order[-4:]) / 4
     assert early > 0.8 > 0.3 > late
+    # The knowledge map shows the states progress decided: placed skills with no practice are "ready".
+    drawn = dict(re.findall(r'data-skill="([^"]+)" data-state="([^"]+)"', skill_map_svg(after, None)))
+    assert drawn == {k: MAP_STATE.get(s.state, s.state) for k, s in after.skills.items()}
+    assert "ready" in drawn.values() and "in-progress" not in drawn.values()
 
 
 def test_placement_checks_its_input_and_who_takes_it(session: Session, world: World) -> None:

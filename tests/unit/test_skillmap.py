@@ -16,10 +16,8 @@ def sample() -> tuple[SkillGraph, str]:
         graph,
         names={"a": "Unit <fractions> & more", "b": "B", "c": "C", "d": "D", "e": "E"},
         mastery={"a": 0.97, "b": 0.4},
-        ready={"b", "c"},
-        mastered={"a"},
+        states={"a": "mastered", "b": "in-progress", "c": "ready", "e": "locked"},
         recommended="b",
-        locked={"e"},
         links={"b": "/practice?skill=b&x=1"},
     )
     return graph, svg
@@ -63,7 +61,7 @@ def test_one_edge_per_prerequisite_and_layout_left_to_right() -> None:
 
 
 def test_empty_graph_is_a_valid_svg() -> None:
-    svg = render_skill_map(SkillGraph.build([], []), names={}, mastery={}, ready=set(), mastered=set())
+    svg = render_skill_map(SkillGraph.build([], []), names={}, mastery={}, states={})
     assert "No skills yet" in ET.fromstring(svg).find(f"{SVG}text").text  # type: ignore[union-attr, operator]
 
 
@@ -75,3 +73,10 @@ def test_colour_ramp_darkens_and_text_stays_readable() -> None:
     assert all(a > b for a, b in itertools.pairwise(lum))
     for colour in [*ramp, mastery_color(None), *(c for _, c in MASTERY_LEGEND)]:
         assert contrast(colour, text_color_on(colour)) >= 4.5
+
+
+def test_unknown_state_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match=r"unknown map state for skills \['a'\]"):
+        render_skill_map(SkillGraph.build(["a"], []), names={}, mastery={}, states={"a": "held"})

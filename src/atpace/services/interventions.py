@@ -14,12 +14,11 @@ from atpace.store.models import PracticeModeSetting, SkillOverride, utcnow
 MAX_REASON = 300
 
 
-def _reason(text: str) -> str:
+def _reason(text: str, required: bool = True) -> str:
     text = text.strip()
-    if not text or len(text) > MAX_REASON:
-        raise InvalidInput(
-            "reason", f"say why in 1-{MAX_REASON} characters; the student and colleagues see it"
-        )
+    if (required and not text) or len(text) > MAX_REASON:
+        length = f"1-{MAX_REASON}" if required else f"at most {MAX_REASON}"
+        raise InvalidInput("reason", f"say why in {length} characters; the student and colleagues see it")
     return text
 
 
@@ -61,11 +60,12 @@ def set_mode(session: Session, actor: Actor, student_id: int, mode: str | None, 
         return
     if mode not in MODES:
         raise InvalidInput("mode", f"mode must be one of {', '.join(MODES)}, or empty for automatic")
+    why = _reason(reason, required=False)
     if setting is None:
         setting = PracticeModeSetting(
             student_id=student.id, school_id=student.school_id, set_by_id=actor.user_id
         )
         session.add(setting)
-    setting.mode, setting.reason = mode, reason.strip()[:MAX_REASON]
+    setting.mode, setting.reason = mode, why
     setting.set_by_id, setting.updated_at = actor.user_id, utcnow()
     session.flush()

@@ -170,8 +170,11 @@ def practice_mode(session: Session, student: User) -> policy.ModeDecision:
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .limit(MODE_WINDOW)
     ).all()
-    teacher_mode = setting.mode if setting else None
-    return policy.choose_mode(list(reversed(recent)), teacher_mode)  # type: ignore[arg-type]
+    if setting is None:
+        return policy.choose_mode(list(reversed(recent)))
+    return policy.choose_mode(
+        list(reversed(recent)), setting.mode, teacher_reason=setting.reason  # type: ignore[arg-type]
+    )
 
 
 def _practice_item(

@@ -7,7 +7,7 @@ so that edges cross less. Nodes carry ``data-skill`` and ``data-state`` for test
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from html import escape
 
 from atpace.engine.graph import SkillGraph
@@ -37,18 +37,6 @@ def _order_columns(graph: SkillGraph) -> list[list[str]]:
     return columns
 
 
-def _state(
-    skill: str, mastery: Mapping[str, float], ready: Set[str], mastered: Set[str], locked: Set[str]
-) -> str:
-    if skill in mastered:
-        return "mastered"
-    if skill in locked:
-        return "locked"
-    if skill in ready:
-        return "in-progress" if skill in mastery else "ready"
-    return "not-started"
-
-
 STATE_LABEL = {
     "mastered": "mastered",
     "ready": "ready to learn",
@@ -63,14 +51,18 @@ def render_skill_map(
     *,
     names: Mapping[str, str],
     mastery: Mapping[str, float],
-    ready: Set[str],
-    mastered: Set[str],
+    states: Mapping[str, str],
     recommended: str | None = None,
-    locked: Set[str] = frozenset(),
     links: Mapping[str, str] | None = None,
     title: str = "Knowledge map",
 ) -> str:
-    """An inline ``<svg>`` of the skill graph coloured by mastery; every text is escaped."""
+    """An inline ``<svg>`` of the skill graph coloured by mastery; every text is escaped.
+
+    ``states`` gives each skill's state (a key of STATE_LABEL); a skill left out needs its prerequisites.
+    """
+    unknown = sorted(k for k, v in states.items() if v not in STATE_LABEL)
+    if unknown:
+        raise ValueError(f"unknown map state for skills {unknown}; states are {', '.join(STATE_LABEL)}")
     if not graph.skills:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 60" width="100%" role="img" '
@@ -108,7 +100,7 @@ def render_skill_map(
                 'fill="none" stroke="#a3abbd" stroke-width="1.4" marker-end="url(#arrow)"/>'
             )
     for skill in graph.skills:
-        state = _state(skill, mastery, ready, mastered, locked)
+        state = states.get(skill, "not-started")
         parts.append(
             _node(
                 skill,

@@ -28,6 +28,8 @@ def test_teacher_setting_wins() -> None:
         "teacher",
         "Support mode: set by your teacher",
     )
+    explained = choose_mode([], teacher_override="challenge", teacher_reason=" ready for more ")
+    assert explained.reason == "Challenge mode: set by your teacher (ready for more)"
 
 
 def test_mixed_answers_stay_standard() -> None:

@@ -67,16 +67,21 @@ def choose_mode(
     recent_attempts: Sequence[bool],
     teacher_override: Mode | None = None,
     config: ModeConfig = ModeConfig(),
+    teacher_reason: str = "",
 ) -> ModeDecision:
-    """Mode from the student's recent answers (oldest first, True = right) unless the teacher set one."""
+    """Mode from the student's recent answers (oldest first, True = right) unless the teacher set one.
+
+    ``teacher_reason`` is the teacher's own words for their setting; the student sees them.
+    """
     if teacher_override is not None:
         if teacher_override not in MODES:
             raise ValueError(
                 f"invalid teacher_override {teacher_override!r}: must be one of {', '.join(MODES)}"
             )
-        return _decision(
-            teacher_override, config, "teacher", f"{teacher_override.capitalize()} mode: set by your teacher"
-        )
+        reason = f"{teacher_override.capitalize()} mode: set by your teacher"
+        if teacher_reason.strip():
+            reason += f" ({teacher_reason.strip()})"
+        return _decision(teacher_override, config, "teacher", reason)
     recent = [bool(a) for a in recent_attempts[-config.window :]]
     if len(recent) < config.min_attempts:
         return _decision(

@@ -18,6 +18,10 @@ from atpace.web.skillmap import render_skill_map
 router = APIRouter()
 
 
+# The map's words for the service's states: "held" is a teacher's lock, "locked" waits on prerequisites.
+MAP_STATE = {"held": "locked", "locked": "not-started"}
+
+
 def skill_map_svg(progress: StudentProgress, link_prefix: str | None) -> str:
     graph = progress.course_graph
     links = {key: f"{link_prefix}{key}" for key in progress.ready} if link_prefix is not None else None
@@ -25,9 +29,7 @@ def skill_map_svg(progress: StudentProgress, link_prefix: str | None) -> str:
         graph.graph,
         names={key: skill.name for key, skill in graph.skills.items()},
         mastery=progress.mastery_map(),
-        ready=set(progress.ready),
-        mastered=progress.mastered,
-        locked=progress.held,
+        states={key: MAP_STATE.get(s.state, s.state) for key, s in progress.skills.items()},
         recommended=progress.recommendation.skill_key if progress.recommendation else None,
         links=links,
         title=f"Knowledge map: {progress.course.title}",
