@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
+from typing import TypeVar
 
 from atpace.content.model import DIFFICULTY_RANGE, AnswerSpec, ItemKind, ItemSpec, TemplateSpec, choice_key
 from atpace.content.numbers import MalformedAnswer, fmt, fmt_decimal, fmt_mixed, read
@@ -142,9 +143,19 @@ def template(
     )
 
 
+T = TypeVar("T")
+
+
 def rng_for(slug: str) -> random.Random:
     """A generator seeded by a string: the same choices on every run and every machine."""
     return random.Random(f"atpace:{slug}")
+
+
+def pick(slug: str, options: Sequence[T], count: int) -> list[T]:
+    """``count`` of the options in an order fixed by ``slug`` (the options themselves are not changed)."""
+    chosen = list(options)
+    rng_for(slug).shuffle(chosen)
+    return chosen[:count]
 
 
 def fraction_answer(

@@ -15,6 +15,7 @@ from atpace.content.build import (
     fmt,
     fmt_mixed,
     fraction_answer,
+    pick,
     rng_for,
     same_as,
     template,
@@ -33,8 +34,7 @@ def _like_cases(seed: str, count: int, *, max_total: int | None = None) -> list[
         for b in range(1, d)
         if max_total is None or a + b <= max_total * d
     ]
-    rng_for(seed).shuffle(cases)
-    return cases[:count]
+    return pick(seed, cases, count)
 
 
 def _like_difficulty(a: int, b: int, d: int, subtract: bool = False) -> float:
@@ -201,8 +201,7 @@ _FROM_WHOLE = (
 
 def _subtract_from_whole() -> Iterator[Draft]:
     cases = [(a, d) for d in range(3, 13) for a in range(1, d)]
-    rng_for("from-whole").shuffle(cases)
-    for index, (a, d) in enumerate(cases[:28]):
+    for index, (a, d) in enumerate(pick("from-whole", cases, 28)):
         story, question = _FROM_WHOLE[index % len(_FROM_WHOLE)]
         name = rng_for(f"from-whole/{a}/{d}").choice(NAMES)
         written = f"{d - a}/{d}"
@@ -443,8 +442,7 @@ def _unlike_cases(
             if max_sum is not None and Fraction(a, b) + Fraction(c, e) > max_sum:
                 continue
             cases.append((a, b, c, e))
-    rng_for(seed).shuffle(cases)
-    return cases[:count]
+    return pick(seed, cases, count)
 
 
 def _unlike_steps(a: int, b: int, c: int, e: int, subtract: bool) -> tuple[list[str], Fraction]:

@@ -14,6 +14,7 @@ from atpace.content.build import (
     count_word,
     fraction_answer,
     numeric_answer,
+    pick,
     plural,
     rng_for,
     symbol_answer,
@@ -237,8 +238,7 @@ def _number_line_beyond_one() -> Iterator[Draft]:
 
 def _number_line_jumps() -> Iterator[Draft]:
     cases = [(d, a, b) for d in range(3, 11) for a in range(1, d) for b in range(a + 2, d + 1)]
-    rng_for("line-jumps").shuffle(cases)
-    for d, a, b in cases[:24]:
+    for d, a, b in pick("line-jumps", cases, 24):
         start = f"{a}/{d}"
         end = "1" if b == d else f"{b}/{d}"
         yield Draft(

@@ -13,6 +13,7 @@ from atpace.content.build import (
     fmt_decimal,
     fraction_answer,
     numeric_answer,
+    pick,
     plural,
     rng_for,
     symbol_answer,
@@ -159,8 +160,7 @@ def _tenths_hundredths() -> Iterator[Draft]:
 
 def _add_cases(seed: str, count: int) -> list[tuple[int, int]]:
     cases = [(a, b) for a in range(1, 10) for b in range(1, 100) if b % 10]
-    rng_for(seed).shuffle(cases)
-    return cases[:count]
+    return pick(seed, cases, count)
 
 
 def _add_steps(a: int, b: int) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 from math import gcd
-from typing import TypeVar
 
 from atpace.content.build import (
     NAMES,
@@ -15,6 +14,7 @@ from atpace.content.build import (
     fmt_mixed,
     fraction_answer,
     numeric_answer,
+    pick,
     plural,
     rng_for,
     same_as,
@@ -24,17 +24,9 @@ from atpace.content.build import (
 from atpace.content.model import TemplateSpec
 from atpace.content.templates_parts import proper
 
-T = TypeVar("T")
-
-
-def _shuffled(seed: str, options: list[T], count: int) -> list[T]:
-    chosen = list(options)
-    rng_for(seed).shuffle(chosen)
-    return chosen[:count]
-
 
 def _times_whole_cases(seed: str, count: int) -> list[tuple[int, int, int]]:
-    return _shuffled(seed, [(n, a, d) for n in range(2, 7) for a, d in proper(8)], count)
+    return pick(seed, [(n, a, d) for n in range(2, 7) for a, d in proper(8)], count)
 
 
 def _times_whole_steps(n: int, a: int, d: int) -> tuple[str, ...]:
@@ -122,7 +114,7 @@ _SHARE_STORIES = (
 
 def _share_cases(seed: str, count: int) -> list[tuple[int, int]]:
     cases = [(n, k) for n in range(1, 9) for k in range(2, 9) if n != k and gcd(n, k) == 1]
-    return _shuffled(seed, cases, count)
+    return pick(seed, cases, count)
 
 
 def _share() -> Iterator[Draft]:
@@ -179,7 +171,7 @@ def _division_choice() -> Iterator[Draft]:
 def _product_cases(seed: str, count: int) -> list[tuple[int, int, int, int]]:
     fractions = proper(8)
     cases = [(a, b, c, e) for a, b in fractions for c, e in fractions if (a, b) != (c, e)]
-    return _shuffled(seed, cases, count)
+    return pick(seed, cases, count)
 
 
 def _product_steps(a: int, b: int, c: int, e: int, label: str | None = None) -> tuple[str, ...]:
@@ -272,7 +264,7 @@ def _scaling() -> Iterator[Draft]:
 
 
 def _unit_div_cases(seed: str, count: int) -> list[tuple[int, int]]:
-    return _shuffled(seed, [(d, n) for d in range(2, 7) for n in range(2, 7)], count)
+    return pick(seed, [(d, n) for d in range(2, 7) for n in range(2, 7)], count)
 
 
 def _unit_div_steps(d: int, n: int) -> tuple[str, ...]:
@@ -345,7 +337,7 @@ def _unit_div_choice() -> Iterator[Draft]:
 
 
 def _whole_div_cases(seed: str, count: int) -> list[tuple[int, int]]:
-    return _shuffled(seed, [(n, d) for n in range(2, 9) for d in range(2, 7)], count)
+    return pick(seed, [(n, d) for n in range(2, 9) for d in range(2, 7)], count)
 
 
 def _whole_div_steps(n: int, d: int) -> tuple[str, ...]:
@@ -453,7 +445,7 @@ _FIT_STORIES = (
 
 
 def _how_many_fit() -> Iterator[Draft]:
-    cases = _shuffled("how-many-fit", [(c, e, q) for c, e in proper(8) for q in range(2, 9)], 24)
+    cases = pick("how-many-fit", [(c, e, q) for c, e in proper(8) for q in range(2, 9)], 24)
     for index, (c, e, q) in enumerate(cases):
         total = q * Fraction(c, e)
         story, question = _FIT_STORIES[index % len(_FIT_STORIES)]

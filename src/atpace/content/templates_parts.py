@@ -13,6 +13,7 @@ from atpace.content.build import (
     common_denominator,
     fraction_answer,
     numeric_answer,
+    pick,
     plural,
     rng_for,
     symbol_answer,
@@ -30,14 +31,8 @@ def proper(max_denominator: int, min_denominator: int = 2) -> list[tuple[int, in
     ]
 
 
-def _pick(seed: str, options: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
-    chosen = list(options)
-    rng_for(seed).shuffle(chosen)
-    return chosen[:count]
-
-
 def _equivalent_missing() -> Iterator[Draft]:
-    for index, (a, b) in enumerate(_pick("equiv-missing", proper(6), 13)):
+    for index, (a, b) in enumerate(pick("equiv-missing", proper(6), 13)):
         k = 2 + index % 4
         for missing in ("top", "bottom"):
             if missing == "top":
@@ -70,7 +65,7 @@ def _equivalent_missing() -> Iterator[Draft]:
 
 
 def _equivalent_choice() -> Iterator[Draft]:
-    for index, (a, b) in enumerate(_pick("equiv-choice", proper(9), 24)):
+    for index, (a, b) in enumerate(pick("equiv-choice", proper(9), 24)):
         k = 2 + index % 3
         yield Draft(
             slug=f"{a}-{b}",
@@ -98,8 +93,7 @@ def _equivalent_choice() -> Iterator[Draft]:
 def _simplify_cases(seed: str) -> list[tuple[int, int, int]]:
     """(a, b, g): the fraction (a*g)/(b*g) simplifies to a/b."""
     cases = [(a, b, g) for a, b in proper(8) for g in (2, 3, 4, 5, 6) if b * g <= 48]
-    rng_for(seed).shuffle(cases)
-    return cases[:28]
+    return pick(seed, cases, 28)
 
 
 def _prime_factors(n: int) -> list[int]:
@@ -173,7 +167,7 @@ def _unlike_pairs(seed: str, count: int, equal: int = 0) -> list[tuple[int, int,
     rng = rng_for(seed)
     rng.shuffle(pairs)
     chosen = pairs[:count]
-    for a, b in _pick(f"{seed}/equal", proper(5), equal):
+    for a, b in pick(f"{seed}/equal", proper(5), equal):
         k = 2 + len(chosen) % 2
         chosen.append((a, b, a * k, b * k))
     result = []
@@ -238,7 +232,7 @@ def _compare_unlike_choice() -> Iterator[Draft]:
 
 
 def _benchmark_half() -> Iterator[Draft]:
-    cases = [*_pick("half", proper(12, 3), 22), (2, 4), (3, 6), (4, 8), (5, 10)]
+    cases = [*pick("half", proper(12, 3), 22), (2, 4), (3, 6), (4, 8), (5, 10)]
     for a, b in cases:
         value = Fraction(a, b)
         relation = (
@@ -314,13 +308,7 @@ def _unit_fraction_of_set() -> Iterator[Draft]:
 def _set_cases(seed: str) -> list[tuple[int, int, int]]:
     """(a, d, q): a/d of d*q, with 2 <= a < d and a/d not 1/2."""
     cases = [(a, d, q) for d in range(3, 9) for a in range(2, d) for q in range(2, 8) if gcd(a, d) == 1]
-    return _shuffled(seed, cases)[:26]
-
-
-def _shuffled(seed: str, options: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    chosen = list(options)
-    rng_for(seed).shuffle(chosen)
-    return chosen
+    return pick(seed, cases, 26)
 
 
 def _fraction_of_set() -> Iterator[Draft]:
@@ -370,7 +358,7 @@ def _fraction_of_set_choice() -> Iterator[Draft]:
 def _mixed_cases(seed: str, count: int) -> list[tuple[int, int, int]]:
     """(w, a, d): the mixed number w a/d with a/d in lowest terms."""
     cases = [(w, a, d) for w in range(1, 5) for a, d in proper(8)]
-    return _shuffled(seed, cases)[:count]
+    return pick(seed, cases, count)
 
 
 def _mixed_to_improper() -> Iterator[Draft]:
@@ -421,7 +409,7 @@ def _mixed_to_improper_choice() -> Iterator[Draft]:
 def _improper_cases(seed: str, count: int) -> list[tuple[int, int]]:
     """(n, d) with n > d, n not a multiple of d, n/d in lowest terms."""
     cases = [(n, d) for d in range(2, 9) for n in range(d + 1, 4 * d) if gcd(n, d) == 1]
-    return _pick(seed, cases, count)
+    return pick(seed, cases, count)
 
 
 def _improper_steps(n: int, d: int) -> tuple[tuple[str, ...], tuple[str, ...]]:

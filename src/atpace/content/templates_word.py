@@ -15,6 +15,7 @@ from atpace.content.build import (
     fmt_mixed,
     fraction_answer,
     numeric_answer,
+    pick,
     rng_for,
     template,
 )
@@ -37,8 +38,7 @@ _REST_STORIES = (
 
 def _rest_of_amount() -> Iterator[Draft]:
     cases = [(a, b, q) for b in range(3, 9) for a in range(1, b) if gcd(a, b) == 1 for q in range(3, 13)]
-    rng_for("rest-of-amount").shuffle(cases)
-    for index, (a, b, q) in enumerate(cases[:24]):
+    for index, (a, b, q) in enumerate(pick("rest-of-amount", cases, 24)):
         total = b * q
         done = a * q
         story, question, unit = _REST_STORIES[index % len(_REST_STORIES)]
@@ -81,8 +81,7 @@ def _what_is_left() -> Iterator[Draft]:
         for c, e in parts
         if b < e and common_denominator(b, e) <= 30 and Fraction(a, b) + Fraction(c, e) < 1
     ]
-    rng_for("what-is-left").shuffle(cases)
-    for index, (a, b, c, e) in enumerate(cases[:24]):
+    for index, (a, b, c, e) in enumerate(pick("what-is-left", cases, 24)):
         if index % 2:
             a, b, c, e = c, e, a, b
         L = common_denominator(b, e)
@@ -121,8 +120,7 @@ _INGREDIENTS = ("milk", "flour", "sugar", "oats", "water")
 def _scale_recipe() -> Iterator[Draft]:
     amounts = [(w, a, b) for w in range(1, 4) for a, b in proper(4)]  # 1 1/2 ... 3 3/4
     cases = [(amount, scale) for amount in amounts for scale in range(len(_SCALES))]
-    rng_for("scale-recipe").shuffle(cases)
-    for index, ((w, a, b), s) in enumerate(cases[:24]):
+    for index, ((w, a, b), s) in enumerate(pick("scale-recipe", cases, 24)):
         factor, described = _SCALES[s]
         ingredient = _INGREDIENTS[index % len(_INGREDIENTS)]
         name = rng_for(f"scale-recipe/{w}/{a}/{b}/{s}").choice(NAMES)
