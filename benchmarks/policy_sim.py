@@ -15,6 +15,7 @@ from pathlib import Path
 
 from atpace.engine.policy import Mode
 from atpace.engine.simulate import run_simulation, save_plots
+from atpace.services.simulation import demo_course
 
 ROOT = Path(__file__).resolve().parents[1]
 SWEEP = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -29,7 +30,7 @@ def sweep(students: int, seed: int, plots: Path) -> None:
             "support": min(0.95, standard + 0.1),
         }
         report = run_simulation(
-            students=students, seed=seed, targets=targets, include=("atpace-no-placement",)
+            demo_course(seed), students=students, seed=seed, targets=targets, include=("atpace-no-placement",)
         )
         r = report.policies["atpace-no-placement"]
         rows.append((standard, r.items_to_mastery, r.false_mastery_rate, r.practice_accuracy))
@@ -70,6 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     report = run_simulation(
+        demo_course(args.seed),
         students=args.students,
         seed=args.seed,
         include=("fixed", "fixed-10", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace", "atpace-no-placement", "oracle"),

@@ -29,9 +29,10 @@ def simulate(
 ) -> None:
     """Run fixed, 3-in-a-row, 5-in-a-row, 3-of-5 and atpace's policy on the same simulated students."""
     from atpace.engine.simulate import run_simulation, save_plots
+    from atpace.services.simulation import demo_course
 
     with console.status(f"simulating {students} students..."):
-        report = run_simulation(students=students, seed=seed)
+        report = run_simulation(demo_course(seed), students=students, seed=seed)
     console.print(report.markdown(), markup=False, highlight=False)
     if json_out is not None:
         json_out.write_text(json.dumps(report.to_json_dict(), indent=2) + "\n")

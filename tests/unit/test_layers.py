@@ -9,7 +9,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "atpace"
 FORBIDDEN = {
-    "engine": ("atpace.store", "atpace.services", "atpace.web", "atpace.cli", "sqlalchemy", "fastapi"),
+    "engine": (
+        "atpace.content",
+        "atpace.datasets",
+        "atpace.store",
+        "atpace.services",
+        "atpace.web",
+        "atpace.cli",
+        "sqlalchemy",
+        "fastapi",
+    ),
     "content": ("atpace.store", "atpace.services", "atpace.web", "sqlalchemy", "fastapi"),
     "datasets": ("atpace.services", "atpace.web", "fastapi"),
     "store": ("atpace.services", "atpace.web", "fastapi"),

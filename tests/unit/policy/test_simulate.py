@@ -58,3 +58,13 @@ def test_oracle_lower_bound_never_declares_falsely_and_needs_fewest_items() -> N
     assert oracle.completion_rate == 1.0
     assert oracle.items_to_mastery < rows["in-a-row-3"].items_to_mastery
     assert oracle.items_to_mastery < rows["fixed"].items_to_mastery
+
+
+def test_report_table_names_what_was_not_run() -> None:
+    report = run_simulation(course(), students=8, seed=1, pilot_students=60, include=("3-of-5",))
+    table = report.markdown()
+    assert "| 3-of-5 |" in table and table.count("n/a") == 2  # no fixed, no 3-in-a-row to compare with
+    assert "placement" not in table  # atpace's placement was not run
+    both = run_simulation(course(), students=8, seed=1, pilot_students=60, include=("fixed", "atpace"))
+    assert "| fixed | " in both.markdown() and "| +0% |" in both.markdown()
+    assert "| CAT + graph |" in both.markdown()

@@ -25,7 +25,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -171,9 +171,26 @@ class PlacementBank:
         return self.graph.skills
 
     def arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Discrimination and difficulty per skill, in graph order (read-only, built once)."""
+        return self._arrays
+
+    @cached_property
+    def _arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         a = np.array([self.calibration.discrimination[k] for k in self.skills], dtype=np.float64)
         b = np.array([self.calibration.difficulty[k] for k in self.skills], dtype=np.float64)
+        a.setflags(write=False)
+        b.setflags(write=False)
         return a, b
+
+    @cached_property
+    def ancestors(self) -> dict[str, frozenset[str]]:
+        """Every skill's prerequisites, direct and indirect (success spreads to them)."""
+        return _closure(self.graph, lambda k: self.graph.prerequisites[k])
+
+    @cached_property
+    def descendants(self) -> dict[str, frozenset[str]]:
+        """Every skill's dependents, direct and indirect (failure spreads to them)."""
+        return _closure(self.graph, self.graph.dependents)
 
     def params(self, skill_key: str) -> BKTParams:
         return self.skill_params.get(skill_key, _DEFAULT_PARAMS)
@@ -339,11 +356,9 @@ class Placement:
                 own[key] = math.log((1.0 - params.slip) / params.guess)
             else:
                 own[key] = math.log(params.slip / (1.0 - params.guess))
-        ancestors = _closure(graph, lambda k: graph.prerequisites[k])
-        descendants = _closure(graph, graph.dependents)
         for key, evidence in own.items():
             logit[key] += evidence
-            spread = descendants[key] if evidence < 0 else ancestors[key]
+            spread = self.bank.descendants[key] if evidence < 0 else self.bank.ancestors[key]
             for other in spread:
                 logit[other] += self.config.propagation * evidence
         return {key: 1.0 / (1.0 + math.exp(-logit[key])) for key in graph.skills}

@@ -1,6 +1,6 @@
 """Learner simulator: synthetic students with ASSISTments-fitted BKT parameters, and policy comparison."""
 
-from atpace.engine.simulate.benchmark import SimulationReport, course_from_spec, run_simulation, save_plots
+from atpace.engine.simulate.benchmark import SimulationReport, build_course, run_simulation, save_plots
 from atpace.engine.simulate.learners import LEARNER_KINDS, LearnerKind, SimStudent, make_students
 from atpace.engine.simulate.run import SimCourse
 
@@ -10,7 +10,7 @@ __all__ = [
     "SimCourse",
     "SimStudent",
     "SimulationReport",
-    "course_from_spec",
+    "build_course",
     "make_students",
     "run_simulation",
     "save_plots",

@@ -22,6 +22,7 @@ from atpace.engine.simulate.learners import (
     sample_course_params,
 )
 from atpace.engine.simulate.run import (
+    MAX_ITEMS_PER_SKILL,
     AtpacePolicy,
     FixedPolicy,
     InARowPolicy,
@@ -35,7 +36,7 @@ from atpace.engine.simulate.run import (
     summarise,
 )
 
-__all__ = ["SimulationReport", "course_from_spec", "fixed_n_for", "run_simulation"]
+__all__ = ["SimulationReport", "build_course", "fixed_n_for", "run_simulation"]
 
 FALSE_MASTERY_BAR = 0.05
 
@@ -68,15 +69,6 @@ def build_course(
     return SimCourse(graph, {k: tuple(v) for k, v in by_skill.items()}, names, params)
 
 
-def course_from_spec(seed: int) -> SimCourse:
-    """The demo fractions course (imported here so the engine does not depend on content otherwise)."""
-    from atpace.content import FRACTIONS_COURSE
-
-    return build_course(
-        FRACTIONS_COURSE.skill_graph(), FRACTIONS_COURSE.skills, FRACTIONS_COURSE.items(), seed
-    )
-
-
 def fixed_n_for(course: SimCourse, students: Sequence[SimStudent], bar: float = FALSE_MASTERY_BAR) -> int:
     """Smallest items-per-skill N for which the fixed sequence's expected false mastery is <= ``bar``.
 
@@ -85,10 +77,10 @@ def fixed_n_for(course: SimCourse, students: Sequence[SimStudent], bar: float = 
     """
     learn = np.array([s.learn[k] for s in students for k in course.graph.skills if k not in s.known])
     total = sum(len(course.graph.skills) for _ in students)
-    for n in range(1, 200):
+    for n in range(1, MAX_ITEMS_PER_SKILL):
         if float(np.sum((1.0 - learn) ** n)) / total <= bar:
             return n
-    return 200
+    return MAX_ITEMS_PER_SKILL
 
 
 @dataclass
@@ -130,22 +122,29 @@ class SimulationReport:
             "| finished | practice accuracy |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        fixed = self.policies["fixed"].items_to_mastery
-        row3 = self.policies["in-a-row-3"].items_to_mastery
+
+        def versus(items: float, reference: str) -> str:
+            """Change against a reference policy; n/a when the reference was not run."""
+            if reference not in self.policies:
+                return "n/a"
+            return f"{items / self.policies[reference].items_to_mastery - 1:+.0%}"
+
         for name, r in self.policies.items():
             lines.append(
-                f"| {name} | {r.items_to_mastery:.1f} | {r.items_to_mastery / fixed - 1:+.0%} "
-                f"| {r.items_to_mastery / row3 - 1:+.0%} | {r.false_mastery_rate:.1%} | {r.post_test_accuracy:.1%} "
-                f"| {r.completion_rate:.0%} | {r.practice_accuracy:.1%} |"
+                f"| {name} | {r.items_to_mastery:.1f} | {versus(r.items_to_mastery, 'fixed')} "
+                f"| {versus(r.items_to_mastery, 'in-a-row-3')} | {r.false_mastery_rate:.1%} "
+                f"| {r.post_test_accuracy:.1%} | {r.completion_rate:.0%} | {r.practice_accuracy:.1%} |"
             )
         p = self.placement
-        lines += [
-            "",
-            "| placement | mean items | max items | skills classified right | prior-knowledge students |",
-            "|---|---|---|---|---|",
-            f"| CAT + graph | {p['mean_items']:.1f} | {p['max_items']} | {p['skill_accuracy']:.1%} "
-            f"| {p['skill_accuracy_prior_knowledge']:.1%} |",
-        ]
+        if not math.isnan(p["mean_items"]):
+            prior = p.get("skill_accuracy_prior_knowledge")
+            lines += [
+                "",
+                "| placement | mean items | max items | skills classified right | prior-knowledge students |",
+                "|---|---|---|---|---|",
+                f"| CAT + graph | {p['mean_items']:.1f} | {p['max_items']} | {p['skill_accuracy']:.1%} "
+                f"| {'n/a' if prior is None else f'{prior:.1%}'} |",
+            ]
         return "\n".join(lines)
 
 
@@ -168,21 +167,24 @@ def _placement_summary(results: Sequence[PlacementResult], students: Sequence[Si
 
 
 def run_simulation(
+    course: SimCourse,
     students: int = 200,
     seed: int = 0,
     *,
-    course: SimCourse | None = None,
     mix: Mapping[LearnerKind, float] | None = None,
     targets: Mapping[Mode, float] | None = None,
     pilot_students: int = 400,
     include: Sequence[str] = ("fixed", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace"),
 ) -> SimulationReport:
-    """Run every policy in ``include`` on the same ``students`` synthetic students."""
+    """Run every policy in ``include`` on the same ``students`` synthetic students of ``course``.
+
+    ``course`` comes from :func:`build_course` (the demo course: atpace.services.simulation).
+    """
     if students < 1 or pilot_students < 20:
         raise ValueError(
             f"invalid simulation size: students={students} (>= 1), pilot_students={pilot_students} (>= 20)"
         )
-    sim_course = course or course_from_spec(seed)
+    sim_course = course
     graph = sim_course.graph
     cohort = make_students(graph, sim_course.params, students, seed, mix)
     # The pilot cohort that calibrates the placement test is a different draw of students.
@@ -205,14 +207,14 @@ def run_simulation(
     if unknown:
         raise ValueError(f"unknown policies {unknown}; known: {', '.join(available)}")
     reports: dict[str, PolicyReport] = {}
+    placement: dict[str, Any] = {"mean_items": math.nan, "max_items": 0, "skill_accuracy": math.nan}
     for slot, name in enumerate(include):
         policy = available[name]
         traces = [run_policy(policy, sim_course, student, seed, slot) for student in cohort]
         reports[name] = summarise(name, traces, cohort, len(graph.skills))
-    if atpace.placements:
-        placement = _placement_summary(atpace.placements, cohort)
-    else:
-        placement = {"mean_items": math.nan, "max_items": 0, "skill_accuracy": math.nan}
+        placed = [t.placement for t in traces if t.placement is not None]
+        if name == "atpace" and placed:
+            placement = _placement_summary(placed, cohort)
     counts: dict[str, int] = {}
     for student in cohort:
         counts[student.kind] = counts.get(student.kind, 0) + 1

@@ -107,6 +107,9 @@ class Learner:
         return right
 
 
+MAX_ITEMS_PER_SKILL = 200  # a policy gives up on a skill after this many items (the student is stuck)
+
+
 @dataclass
 class Trace:
     """What one policy did with one student."""
@@ -118,6 +121,7 @@ class Trace:
     learned_curve: list[int] = field(default_factory=list)  # truly learned skills after each item
     right: int = 0
     post_test: float = 0.0
+    placement: PlacementResult | None = None  # the placement test's result, for a policy that gives one
 
 
 def _post_test(learner: Learner) -> float:
@@ -134,7 +138,7 @@ class SequentialPolicy(ABC):
 
     name = "sequential"
 
-    def __init__(self, max_items_per_skill: int = 200) -> None:
+    def __init__(self, max_items_per_skill: int = MAX_ITEMS_PER_SKILL) -> None:
         self.max_items_per_skill = max_items_per_skill
 
     @abstractmethod
@@ -177,7 +181,7 @@ class AnswerRulePolicy(SequentialPolicy):
 
 
 class FixedPolicy(AnswerRulePolicy):
-    def __init__(self, n: int, max_items_per_skill: int = 200) -> None:
+    def __init__(self, n: int, max_items_per_skill: int = MAX_ITEMS_PER_SKILL) -> None:
         super().__init__(max_items_per_skill)
         self.n = n
         self.name = "fixed"
@@ -187,7 +191,7 @@ class FixedPolicy(AnswerRulePolicy):
 
 
 class InARowPolicy(AnswerRulePolicy):
-    def __init__(self, k: int, max_items_per_skill: int = 200) -> None:
+    def __init__(self, k: int, max_items_per_skill: int = MAX_ITEMS_PER_SKILL) -> None:
         super().__init__(max_items_per_skill)
         self.k = k
         self.name = f"in-a-row-{k}"
@@ -211,7 +215,7 @@ class OraclePolicy(SequentialPolicy):
 
 
 class MofNPolicy(AnswerRulePolicy):
-    def __init__(self, m: int, n: int, max_items_per_skill: int = 200) -> None:
+    def __init__(self, m: int, n: int, max_items_per_skill: int = MAX_ITEMS_PER_SKILL) -> None:
         super().__init__(max_items_per_skill)
         self.m, self.n = m, n
         self.name = f"{m}-of-{n}"
@@ -228,9 +232,8 @@ class AtpacePolicy:
     rule: MasteryRule = field(default_factory=MasteryRule)
     modes: ModeConfig = field(default_factory=ModeConfig)
     placement: PlacementConfig = field(default_factory=PlacementConfig)
-    max_items_per_skill: int = 200
+    max_items_per_skill: int = MAX_ITEMS_PER_SKILL
     name: str = "atpace"
-    placements: list[PlacementResult] = field(default_factory=list)
 
     def run(self, learner: Learner) -> Trace:
         trace = Trace()
@@ -239,7 +242,7 @@ class AtpacePolicy:
         mastery = {key: course.params[key].prior for key in graph.skills}
         if self.bank is not None:
             result = run_placement(Placement(self.bank, self.placement), learner)
-            self.placements.append(result)
+            trace.placement = result
             trace.placement_items = trace.items = result.items_used
             mastery = dict(result.mastery)
             for key in graph.skills:
