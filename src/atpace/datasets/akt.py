@@ -210,10 +210,3 @@ def iter_splits(
     for k in folds:
         split = load_fold(name_or_path, k, max_students=max_students)
         yield k, split.train, split.valid, split.test
-
-
-def available_folds(name_or_path: str | Path) -> list[int]:
-    folder = resolve_dataset(name_or_path)
-    return sorted(
-        k for k in range(1, 100) if all(split_path(folder, k, p).exists() for p in ("train", "valid", "test"))
-    )

@@ -44,7 +44,9 @@ def get_class(session: Session, actor: Actor, class_id: int) -> Classroom:
     raise Forbidden("only the class's teachers and the school's administrators may see this class")
 
 
-def get_class_student(session: Session, actor: Actor, class_id: int, student_id: int) -> tuple[Classroom, User]:
+def get_class_student(
+    session: Session, actor: Actor, class_id: int, student_id: int
+) -> tuple[Classroom, User]:
     """A class the actor may see and a student enrolled in it; a student of another class is missing (404)."""
     classroom = get_class(session, actor, class_id)
     if session.get(Enrollment, (class_id, student_id)) is None:

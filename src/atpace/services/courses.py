@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from atpace.content.model import CourseSpec
 from atpace.engine.graph import CycleError, SkillGraph, UnknownSkillError
-from atpace.errors import Conflict, InvalidInput, NotFound
+from atpace.errors import Conflict, InvalidInput
 from atpace.services.access import get_course, require_staff
 from atpace.services.auth import Actor
 from atpace.store.models import Course, Item, ItemSkill, ItemTemplate, School, Skill, SkillPrerequisite
@@ -130,11 +130,4 @@ def import_course(session: Session, school: School, spec: CourseSpec) -> Course:
         for key in item_spec.skill_keys
     )
     session.flush()
-    return course
-
-
-def course_by_key(session: Session, school_id: int, key: str) -> Course:
-    course = session.scalar(select(Course).where(Course.school_id == school_id, Course.key == key))
-    if course is None:
-        raise NotFound(f"course {key!r} not found")
     return course

@@ -19,7 +19,7 @@ from atpace.content.answers import check_answer
 from atpace.content.model import AnswerSpec
 from atpace.engine import learner, policy
 from atpace.services.auth import create_user
-from atpace.services.courses import import_course, load_graph
+from atpace.services.courses import CourseGraph, import_course, load_graph
 from atpace.store.models import (
     Attempt,
     Classroom,
@@ -94,6 +94,8 @@ def _create(session: Session, now: datetime, rng: random.Random) -> School:
     session.add(classroom)
     session.flush()
     session.add(ClassTeacher(class_id=classroom.id, user_id=teacher.id))
+    graph = load_graph(session, course)
+    items_by_skill = _items_by_skill(session, course, graph)
     for index, name in enumerate(STUDENT_NAMES, start=1):
         student = create_user(
             session, school=school, email=f"student{index:02d}@riverside.example", display_name=name,
@@ -103,20 +105,12 @@ def _create(session: Session, now: datetime, rng: random.Random) -> School:
         session.flush()
         # The first student starts fresh so that a demo visitor sees the first steps of the course.
         if index > 1:
-            _simulate_history(session, student, course, now, rng)
+            _simulate_history(session, student, course, graph, items_by_skill, now, rng)
     session.flush()
     return school
 
 
-def _simulate_history(
-    session: Session, student: User, course: Course, now: datetime, rng: random.Random
-) -> None:
-    """A few weeks of practice by a simulated learner with their own pace and prior knowledge."""
-    graph = load_graph(session, course)
-    params = learner.BKTParams()
-    learn_rate = rng.choice((0.03, 0.06, 0.1, 0.1, 0.15, 0.25))  # slow ... fast learners
-    prior_knowledge = rng.choice((0.0, 0.1, 0.3))  # some start knowing the early skills
-    knows = {key: rng.random() < prior_knowledge for key in graph.skills}
+def _items_by_skill(session: Session, course: Course, graph: CourseGraph) -> dict[str, list[Item]]:
     items_by_skill: dict[str, list[Item]] = {key: [] for key in graph.skills}
     skill_key_of = {s.id: s.key for s in graph.skills.values()}
     for item, skill_id in session.execute(
@@ -125,6 +119,23 @@ def _simulate_history(
         .where(Item.course_id == course.id)
     ):
         items_by_skill[skill_key_of[skill_id]].append(item)
+    return items_by_skill
+
+
+def _simulate_history(
+    session: Session,
+    student: User,
+    course: Course,
+    graph: CourseGraph,
+    items_by_skill: dict[str, list[Item]],
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """A few weeks of practice by a simulated learner with their own pace and prior knowledge."""
+    params = learner.BKTParams()
+    learn_rate = rng.choice((0.03, 0.06, 0.1, 0.1, 0.15, 0.25))  # slow ... fast learners
+    prior_knowledge = rng.choice((0.0, 0.1, 0.3))  # some start knowing the early skills
+    knows = {key: rng.random() < prior_knowledge for key in graph.skills}
     mastery: dict[str, float] = {}
     counts: dict[str, list[int]] = {}
     last_at: dict[str, datetime] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
@@ -113,12 +113,6 @@ def status(session: Session, actor: Actor) -> PlacementStatus:
     row = session.get(PlacementSession, student.id)
     item = session.get(Item, row.current_item_id) if row and row.current_item_id else None
     return _status(_engine(session, course, graph), row, item, graph)
-
-
-def needs_placement(session: Session, student_id: int) -> bool:
-    """A student with no practice evidence and no placement yet."""
-    states = session.scalar(select(func.count(LearnerState.id)).where(LearnerState.student_id == student_id))
-    return not states and session.get(PlacementSession, student_id) is None
 
 
 def start(session: Session, actor: Actor) -> PlacementStatus:

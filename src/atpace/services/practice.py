@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,9 +20,10 @@ from atpace.engine import learner, policy
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import require_student, student_course
 from atpace.services.auth import Actor
-from atpace.services.progress import StudentProgress, load_parameters, load_reviews, student_progress
+from atpace.services.progress import StudentProgress, load_parameters, student_progress
 from atpace.store.models import (
     Attempt,
+    Course,
     Item,
     ItemSkill,
     LearnerState,
@@ -143,7 +145,7 @@ def _review_to_mix_in(
     """A due review of a mastered skill, every few items of new practice (policy.review_slot)."""
     if progress.skills.get(skill_key) is None or progress.skills[skill_key].state == "mastered":
         return None  # already reviewing
-    reviews = load_reviews(session, student.id, progress.course_graph)
+    reviews = progress.reviews
     due = [
         d
         for d in policy.due_reviews(reviews, now or utcnow())
@@ -172,9 +174,8 @@ def practice_mode(session: Session, student: User) -> policy.ModeDecision:
     ).all()
     if setting is None:
         return policy.choose_mode(list(reversed(recent)))
-    return policy.choose_mode(
-        list(reversed(recent)), setting.mode, teacher_reason=setting.reason  # type: ignore[arg-type]
-    )
+    teacher_mode = cast(policy.Mode, setting.mode)  # stored only after set_mode validated it
+    return policy.choose_mode(list(reversed(recent)), teacher_mode, teacher_reason=setting.reason)
 
 
 def _practice_item(
@@ -207,8 +208,9 @@ def _practice_item(
 def next_item_by_id(session: Session, actor: Actor, item_id: int, skill_key: str) -> PracticeItem:
     """The given item again (after malformed input), on the skill being practised."""
     student = _require_student(session, actor)
-    item = _course_item(session, student, item_id)
-    progress = student_progress(session, student, student_course(session, student))
+    course = student_course(session, student)
+    item = _course_item(session, course, item_id)
+    progress = student_progress(session, student, course)
     if skill_key not in _item_skill_keys(session, item, progress):
         raise InvalidInput("skill_key", f"item {item_id} does not practise {skill_key!r}")
     skill = _practisable(progress, skill_key)
@@ -282,15 +284,14 @@ def _worked_example(session: Session, skill_id: int, shown: Item) -> tuple[str, 
 def hint(session: Session, actor: Actor, item_id: int, number: int) -> tuple[str, int]:
     """Hint ``number`` (1-based) of an item in the student's course, and how many hints it has."""
     student = _require_student(session, actor)
-    item = _course_item(session, student, item_id)
+    item = _course_item(session, student_course(session, student), item_id)
     if not 1 <= number <= len(item.hints):
         raise InvalidInput("number", f"this item has hints 1 to {len(item.hints)}")
     return str(item.hints[number - 1]), len(item.hints)
 
 
-def _course_item(session: Session, student: User, item_id: int) -> Item:
+def _course_item(session: Session, course: Course, item_id: int) -> Item:
     item = session.get(Item, item_id)
-    course = student_course(session, student)
     if item is None or item.course_id != course.id:
         raise NotFound(f"item {item_id} not found")
     return item
@@ -321,12 +322,13 @@ def submit_answer(
     )
     if previous is not None:
         return _replay(session, student, previous)
-    item = _course_item(session, student, data.item_id)
+    course = student_course(session, student)
+    item = _course_item(session, course, data.item_id)
     answer = AnswerSpec.from_dict(item.answer)
     result = check_answer(answer, data.response)
     if result.status == "malformed":
         raise InvalidInput("response", result.message)  # not a wrong answer: nothing is stored
-    progress = student_progress(session, student, student_course(session, student))
+    progress = student_progress(session, student, course)
     item_skill_keys = _item_skill_keys(session, item, progress)
     skill_key = data.skill_key or item_skill_keys[0]
     if skill_key not in item_skill_keys:
@@ -505,7 +507,3 @@ def _replay(session: Session, student: User, attempt: Attempt) -> AnswerOutcome:
         newly_ready=(),
         replayed=True,
     )
-
-
-def attempts_count(session: Session, student_id: int) -> int:
-    return int(session.scalar(select(func.count(Attempt.id)).where(Attempt.student_id == student_id)) or 0)

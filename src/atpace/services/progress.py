@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from atpace.engine import policy
 from atpace.engine.learner import SkillParameters
@@ -60,6 +60,7 @@ class StudentProgress:
     course_graph: CourseGraph
     skills: dict[str, SkillProgress]
     recommendations: list[Recommendation]
+    reviews: list[policy.ReviewState]  # FSRS memories of mastered skills
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -101,6 +102,7 @@ def load_overrides(session: Session, student_id: int, graph: CourseGraph) -> lis
     by_id = graph.skill_by_id()
     rows = session.scalars(
         select(SkillOverride)
+        .options(joinedload(SkillOverride.decided_by))
         .where(SkillOverride.student_id == student_id, SkillOverride.skill_id.in_(by_id))
         .order_by(SkillOverride.created_at, SkillOverride.id)
     )
@@ -171,6 +173,7 @@ def student_progress(
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .limit(1)
     )
+    reviews = load_reviews(session, student.id, graph)
     ranked = policy.recommend(
         graph.graph,
         mastery,
@@ -179,7 +182,7 @@ def student_progress(
         rule=rule,
         overrides=overrides,
         current_skill=by_id[last_skill].key if last_skill is not None else None,
-        reviews=load_reviews(session, student.id, graph),
+        reviews=reviews,
         # A new student (no evidence at all, no placement yet) is offered the placement diagnostic.
         needs_placement=not states and session.get(PlacementSession, student.id) is None,
     )
@@ -189,4 +192,4 @@ def student_progress(
         else Recommendation(r.kind, "", "Placement", r.reason)
         for r in ranked
     ]
-    return StudentProgress(student, course, graph, skills, recommendations)
+    return StudentProgress(student, course, graph, skills, recommendations, reviews)

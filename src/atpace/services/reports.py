@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
 
+from atpace.engine import policy
 from atpace.errors import InvalidInput
-from atpace.services.access import get_class, get_student, student_course
+from atpace.services.access import get_class, get_class_student, get_student, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
+from atpace.services.practice import practice_mode
 from atpace.services.progress import StudentProgress, student_progress
 from atpace.store.models import (
     Attempt,
@@ -56,7 +58,12 @@ class Heatmap:
 
 
 def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
-    query = select(Classroom).where(Classroom.school_id == actor.school_id).order_by(Classroom.name)
+    query = (
+        select(Classroom)
+        .options(joinedload(Classroom.course))
+        .where(Classroom.school_id == actor.school_id)
+        .order_by(Classroom.name)
+    )
     if actor.role == Role.TEACHER:
         query = query.join(ClassTeacher, ClassTeacher.class_id == Classroom.id).where(
             ClassTeacher.user_id == actor.user_id
@@ -65,13 +72,17 @@ def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
         query = query.join(Enrollment, Enrollment.class_id == Classroom.id).where(
             Enrollment.user_id == actor.user_id
         )
-    result = []
-    for classroom in session.scalars(query):
-        count = len(
-            session.scalars(select(Enrollment.user_id).where(Enrollment.class_id == classroom.id)).all()
+    classrooms = session.scalars(query).all()
+    # One grouped count for all classes rather than one query per class.
+    counts: dict[int, int] = {
+        class_id: count
+        for class_id, count in session.execute(
+            select(Enrollment.class_id, func.count(Enrollment.user_id))
+            .where(Enrollment.class_id.in_([c.id for c in classrooms]))
+            .group_by(Enrollment.class_id)
         )
-        result.append(ClassSummary(classroom.id, classroom.name, classroom.course.title, count))
-    return result
+    }
+    return [ClassSummary(c.id, c.name, c.course.title, counts.get(c.id, 0)) for c in classrooms]
 
 
 HEATMAP_SORTS = ("name", "average", "mastered")
@@ -156,12 +167,15 @@ class AttemptView:
 def recent_attempts(session: Session, actor: Actor, student_id: int, limit: int = 20) -> list[AttemptView]:
     if not 1 <= limit <= 200:
         raise InvalidInput("limit", "limit must be between 1 and 200")
-    student = get_student(session, actor, student_id)
+    return _attempt_views(session, get_student(session, actor, student_id).id, limit)
+
+
+def _attempt_views(session: Session, student_id: int, limit: int) -> list[AttemptView]:
     rows = session.execute(
         select(Attempt, Skill.name, Item.prompt)
         .join(Skill, Skill.id == Attempt.skill_id)
         .join(Item, Item.id == Attempt.item_id)
-        .where(Attempt.student_id == student.id)
+        .where(Attempt.student_id == student_id)
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .limit(limit)
     ).all()
@@ -187,3 +201,26 @@ def progress_of(session: Session, actor: Actor, student_id: int) -> StudentProgr
     """A student's progress in their course, if the actor may see it."""
     student = get_student(session, actor, student_id)
     return student_progress(session, student, student_course(session, student))
+
+
+@dataclass(frozen=True)
+class StudentInClass:
+    """What a teacher's page of one student shows, under one of the teacher's classes."""
+
+    classroom: Classroom
+    progress: StudentProgress
+    attempts: list[AttemptView]
+    mode: policy.ModeDecision
+
+
+def student_in_class(
+    session: Session, actor: Actor, class_id: int, student_id: int, attempts: int = 25
+) -> StudentInClass:
+    """Progress, recent attempts and practice mode of a student enrolled in the class (access checked once)."""
+    classroom, student = get_class_student(session, actor, class_id, student_id)
+    return StudentInClass(
+        classroom,
+        student_progress(session, student, student_course(session, student)),
+        _attempt_views(session, student.id, attempts),
+        practice_mode(session, student),
+    )

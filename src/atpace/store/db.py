@@ -57,9 +57,6 @@ class Database:
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def session(self) -> Session:
-        return self._sessions()
-
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits at the end of the block, or rolls back on any error."""

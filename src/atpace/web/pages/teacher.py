@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse, Response
 from atpace.errors import Forbidden
 from atpace.services import interventions, reports
 from atpace.services.access import get_class_student
-from atpace.services.practice import practice_mode
 from atpace.store.models import Role
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.pages.common import render
@@ -41,12 +40,10 @@ def class_page(
 def student_page(
     request: Request, class_id: int, student_id: int, actor: ActorDep, session: SessionDep
 ) -> Response:
-    classroom, student = get_class_student(session, actor, class_id, student_id)
-    progress = reports.progress_of(session, actor, student.id)
-    attempts = reports.recent_attempts(session, actor, student.id, 25)
+    view = reports.student_in_class(session, actor, class_id, student_id)
     return render(
-        request, "student.html", actor, classroom=classroom, progress=progress, attempts=attempts,
-        skill_map=skill_map_svg(progress, None), mode=practice_mode(session, student),
+        request, "student.html", actor, classroom=view.classroom, progress=view.progress,
+        attempts=view.attempts, skill_map=skill_map_svg(view.progress, None), mode=view.mode,
     )  # fmt: skip
 
 
