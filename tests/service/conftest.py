@@ -7,14 +7,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from atpace.services.auth import Actor, create_user
 from atpace.services.courses import import_course
 from atpace.services.demo import ensure_demo_school
 from atpace.store.db import Database, make_engine, upgrade
-from atpace.store.models import Classroom, ClassTeacher, Course, Enrollment, Role, School, User
+from atpace.store.models import (
+    Classroom,
+    ClassTeacher,
+    Course,
+    Enrollment,
+    Item,
+    ItemSkill,
+    Role,
+    School,
+    Skill,
+    User,
+)
 
 POSTGRES_ENV = "ATPACE_TEST_POSTGRES_URL"
 
@@ -35,7 +46,6 @@ class World:
     other_class_student_id: int
     foreign_teacher_id: int  # another school
     foreign_student_id: int
-    foreign_class_id: int
 
 
 def _seed(database: Database) -> World:
@@ -98,7 +108,6 @@ def _seed(database: Database) -> World:
             other_class_student_id=other_student.id,
             foreign_teacher_id=foreign_teacher.id,
             foreign_student_id=foreign_student.id,
-            foreign_class_id=foreign_class.id,
         )
 
 
@@ -167,6 +176,20 @@ def world(backend: Backend) -> World:
 def session(database: RollbackDatabase) -> Iterator[Session]:
     with database.transaction() as s:
         yield s
+
+
+def typed_item(session: Session, course_id: int, skill_key: str) -> Item:
+    """An item of the skill that takes a typed (fraction or numeric) answer, so that "3//4" is malformed."""
+    item = session.scalar(
+        select(Item)
+        .join(ItemSkill, ItemSkill.item_id == Item.id)
+        .join(Skill, Skill.id == ItemSkill.skill_id)
+        .where(Skill.course_id == course_id, Skill.key == skill_key, Item.kind.in_(("fraction", "numeric")))
+        .order_by(Item.id)
+        .limit(1)
+    )
+    assert item is not None, f"{skill_key} has no typed item"
+    return item
 
 
 def actor_of(session: Session, user_id: int) -> Actor:

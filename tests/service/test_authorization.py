@@ -239,4 +239,7 @@ def test_teacher_of_two_classes_sees_a_student_only_under_their_own_class(
     )  # fmt: skip
     assert posted.status_code == 404
     with database.transaction() as session:
-        assert session.scalar(select(PracticeModeSetting).where(PracticeModeSetting.student_id == student)) is None
+        assert (
+            session.scalar(select(PracticeModeSetting).where(PracticeModeSetting.student_id == student))
+            is None
+        )

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.service.conftest import RollbackDatabase, World
+from tests.service.conftest import RollbackDatabase, World, typed_item
 from tests.service.web import client_for
 
 
@@ -96,18 +96,19 @@ def test_student_pages_show_map_practice_and_feedback(database: RollbackDatabase
     skill = re.search(r'name="skill_key" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     hint = client.get(f"/practice/hint?item={item_id}&n=1")
     assert hint.status_code == 200 and 'data-hint="1"' in hint.text
-    form = {"item_id": item_id, "skill_key": skill, "client_attempt_id": "page-1", "csrf_token": token}
+    with database.transaction() as session:  # a typed item of the same skill, where "3//4" is malformed
+        typed_id = str(typed_item(session, world.course_id, skill).id)
+    form = {"item_id": typed_id, "skill_key": skill, "client_attempt_id": "page-1", "csrf_token": token}
     malformed = client.post(
         "/practice/answer", data={**form, "response": "3//4"}, headers={"hx-request": "true"}
     )
-    if malformed.status_code == 422:  # typed answer: the reason is shown and the item stays
-        assert 'id="answer-error"' in malformed.text and 'name="item_id" value="' + item_id in malformed.text
+    assert malformed.status_code == 422  # the reason is shown and the item stays
+    assert 'id="answer-error"' in malformed.text and f'name="item_id" value="{typed_id}"' in malformed.text
     feedback = client.post("/practice/answer", data={**form, "response": "0", "client_attempt_id": "page-2"},
                            headers={"hx-request": "true"})  # fmt: skip
     assert feedback.status_code == 200 and 'id="mastery-after"' in feedback.text
     assert "<html" not in feedback.text  # an htmx partial
-    if 'id="feedback-title">Not quite' in feedback.text:
-        assert 'id="worked-solution"' in feedback.text
+    assert 'id="feedback-title">Not quite' in feedback.text and 'id="worked-solution"' in feedback.text
 
 
 def test_teacher_heatmap_page_sorts(database: RollbackDatabase, world: World) -> None:

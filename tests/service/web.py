@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from atpace.config import Settings
 from atpace.services.auth import issue_token
@@ -27,13 +26,3 @@ def bearer(database: Database, user_id: int) -> dict[str, str]:
         assert user is not None
         token = issue_token(session, user, kind="api", lifetime=None)
     return {"Authorization": f"Bearer {token}"}
-
-
-def first_item_of(session: Session, course_id: int) -> int:
-    from sqlalchemy import select
-
-    from atpace.store.models import Item
-
-    item_id = session.scalar(select(Item.id).where(Item.course_id == course_id).order_by(Item.id).limit(1))
-    assert item_id is not None
-    return item_id

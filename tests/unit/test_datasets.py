@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -136,4 +135,3 @@ def test_dataset_names_resolve_through_the_environment(
     assert resolve_dataset("toy") == tmp_path / "toy"
     with pytest.raises(FileNotFoundError, match="no dataset folder 'absent'"):
         resolve_dataset("absent")
-    assert np.array_equal(np.arange(2), np.arange(2))

@@ -102,9 +102,9 @@ def test_online_update_reproduces_batch_predictions() -> None:
             p = model.predict_attempt(state, (log.skill_ids[log.skill[r]],))
             assert p == pytest.approx(batch[r], abs=1e-12)
         skills = tuple(log.skill_ids[log.skill[r]] for r in members)
-        before = dict(state)
+        before, kept = state, dict(state)
         state = model.update(state, Attempt(skills=skills, correct=bool(log.correct[members[0]])))
-        assert before == dict(before) and state is not before
+        assert dict(before) == kept and state != before  # a new state; the old one is not changed
 
 
 def test_parameters_round_trip_and_feed_the_live_platform() -> None:
