@@ -86,14 +86,8 @@ def _check_text(answer: AnswerSpec, response: str) -> CheckResult:
 
 
 def _check_number(answer: AnswerSpec, response: str) -> CheckResult:
-    numeric = answer.kind == "numeric"
     try:
-        written = read(
-            response,
-            allow_decimal=numeric or answer.allow_decimal,
-            allow_mixed=answer.allow_mixed and not numeric,
-            allow_fraction=not numeric,
-        )
+        written = answer.read_number(response)
     except MalformedAnswer as error:
         return CheckResult("malformed", str(error), None)
     expected = read(answer.correct, allow_decimal=True, allow_mixed=True)
@@ -101,7 +95,7 @@ def _check_number(answer: AnswerSpec, response: str) -> CheckResult:
         return CheckResult(
             "incorrect", f"Not quite: {written.text} is not equal to {answer.correct}.", written.text
         )
-    if answer.require_simplest and not numeric:
+    if answer.require_simplest and answer.kind != "numeric":
         if not written.in_simplest_form():
             return CheckResult(
                 "incorrect", f"Correct value, but write it in simplest form: {answer.correct}", written.text

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal, get_args
 
-from atpace.content.numbers import MalformedAnswer, clean, read
+from atpace.content.numbers import MalformedAnswer, Written, clean, read
 from atpace.engine.graph import SkillGraph
 
 __all__ = ["ITEM_KINDS", "AnswerSpec", "CourseSpec", "ItemKind", "ItemSpec", "SkillSpec", "TemplateSpec"]
@@ -57,15 +57,20 @@ class AnswerSpec:
         if self.correct not in self.choices:
             raise ValueError(f"correct: {self.correct!r} is not one of the choices")
 
-    def _check_number(self) -> None:
+    def read_number(self, text: str) -> Written:
+        """``text`` read by this spec's rules: numeric items take decimals and whole numbers only;
+        fraction items take fractions, and mixed numbers or decimals as their flags say."""
         numeric = self.kind == "numeric"
+        return read(
+            text,
+            allow_decimal=numeric or self.allow_decimal,
+            allow_mixed=self.allow_mixed and not numeric,
+            allow_fraction=not numeric,
+        )
+
+    def _check_number(self) -> None:
         try:
-            written = read(
-                self.correct,
-                allow_decimal=numeric or self.allow_decimal,
-                allow_mixed=self.allow_mixed and not numeric,
-                allow_fraction=not numeric,
-            )
+            written = self.read_number(self.correct)
         except MalformedAnswer as error:
             raise ValueError(
                 f"correct: {self.correct!r} is not accepted by this answer spec: {error}"
