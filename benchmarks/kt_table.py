@@ -29,6 +29,7 @@ from atpace.datasets.akt import load_fold, resolve_dataset, split_path
 from atpace.engine import metrics
 from atpace.engine.evaluation import FoldResult, evaluate_split, mean_std, parse_folds
 from atpace.engine.models import BKT, MODEL_NAMES, Attempt, InteractionLog, make_model
+from atpace.engine.models.bkt import response_matrices
 
 ROOT = Path(__file__).resolve().parents[1]
 PYBKT_VENV = ROOT / ".bench" / "pybkt-venv"
@@ -138,23 +139,11 @@ def run_mirt(train: InteractionLog, test: InteractionLog, max_bound: float = 0.3
     by its own call on a (student, opportunity) matrix; only the fit calls are timed."""
     import mirt
 
-    keep = np.flatnonzero(train.skill >= 0)
-    order = keep[np.lexsort((keep, train.student[keep], train.skill[keep]))]
-    skill, student = train.skill[order], train.student[order]
-    new_seq = np.ones(order.shape[0], dtype=bool)
-    new_seq[1:] = (skill[1:] != skill[:-1]) | (student[1:] != student[:-1])
-    seq = np.cumsum(new_seq) - 1
-    seq_start = np.flatnonzero(new_seq)
-    position = np.arange(order.shape[0]) - seq_start[seq]
     names = ("p_init", "p_learn", "p_forget", "p_guess", "p_slip")
     params = np.tile([0.4, 0.1, 0.0, 0.2, 0.1], (len(train.skill_ids), 1))
     fit_seconds = 0.0
     iterations = 0
-    for s in np.unique(skill).tolist():  # one call per skill
-        rows = np.flatnonzero(skill == s)
-        local = seq[rows] - seq[rows[0]]
-        responses = np.full((int(local.max()) + 1, int(position[rows].max()) + 1), -1, dtype=np.int64)
-        responses[local, position[rows]] = train.correct[order[rows]]
+    for s, responses in response_matrices(train):  # one call per skill
         start = time.perf_counter()
         result = mirt.fit_bkt_em(
             responses, np.zeros(responses.shape[1], dtype=np.int64), n_skills=1, n_starts=5, seed=0,

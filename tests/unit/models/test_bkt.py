@@ -5,7 +5,7 @@ import pytest
 
 from atpace.engine.learner import SkillParameters
 from atpace.engine.models import BKT, Attempt, InteractionLog, fit_skill_parameters
-from atpace.engine.models.bkt import FORGET, GUESS, LEARN, PRIOR, SLIP
+from atpace.engine.models.bkt import FORGET, GUESS, LEARN, PRIOR, SLIP, response_matrices
 
 from .simulate import bkt_log, mixed_log
 
@@ -135,3 +135,11 @@ def test_mastery_after_the_log_matches_the_online_state() -> None:
         skills = tuple(log.skill_ids[log.skill[r]] for r in members)
         state = model.update(state, Attempt(skills=skills, correct=bool(log.correct[members[0]])))
     assert mastery[log.student_ids[0]] == pytest.approx(state)
+
+
+def test_response_matrices_regroup_answers_per_skill_and_student_in_time_order() -> None:
+    log = InteractionLog.from_columns(
+        ["s1", "s2", "s1", "s1", "s2", "s1"], ["x", "x", "y", "x", "x", "x"], [1, 0, 1, 0, 1, 1]
+    )
+    matrices = {log.skill_ids[s]: m.tolist() for s, m in response_matrices(log)}
+    assert matrices == {"x": [[1, 0, 1], [0, 1, -1]], "y": [[1]]}

@@ -160,3 +160,30 @@ def check_random_state(value: object) -> list[str]:
     if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return []
     return [f"random_state={value!r} must be None or a non-negative integer"]
+
+
+class SkillItemCodes:
+    """The skills and items a model was fitted on, as codes: for a whole log, and for one live attempt.
+
+    A skill or item the model never saw gets code -1 (the model then uses its defaults).
+    """
+
+    skill_ids_: tuple[str, ...]
+    item_ids_: tuple[str, ...]
+    skill_index_: dict[str, int]
+    item_index_: dict[str, int]
+
+    def _index(self) -> None:
+        self.skill_index_ = {key: i for i, key in enumerate(self.skill_ids_)}
+        self.item_index_ = {key: i for i, key in enumerate(self.item_ids_)}
+
+    def _codes(self, log: InteractionLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        return log.codes("skill", self.skill_ids_), log.codes("item", self.item_ids_)
+
+    def _attempt_codes(
+        self, skills: tuple[str, ...], item: str | None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """One row per skill of the attempt (one row of code -1 when it names none), each with the item."""
+        codes = np.array([self.skill_index_.get(s, -1) for s in skills] or [-1], dtype=np.int64)
+        item_code = self.item_index_.get(item, -1) if item is not None else -1
+        return codes, np.full(codes.shape[0], item_code, dtype=np.int64)

@@ -14,6 +14,7 @@ skill's own chain before the attempt, so the per-skill model never sees a twin r
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -239,6 +240,24 @@ def _sequences(log: InteractionLog, n_skills: int) -> _Sequences:
         rows_per_skill=np.bincount(skill_sorted, minlength=n_skills).astype(np.int64),
         max_len=int(np.diff(seq_start).max()) if n else 1,
     )
+
+
+def response_matrices(log: InteractionLog) -> Iterator[tuple[int, NDArray[np.int64]]]:
+    """Per skill code: a (student x opportunity) matrix of 0/1 answers in time order, -1 past a
+    student's last answer; the layout of per-skill BKT fitters such as mirt's. Skills without rows are left out.
+    """
+    sequences = _sequences(log, len(log.skill_ids))
+    for skill in range(len(log.skill_ids)):
+        first, last = int(sequences.skill_first_seq[skill]), int(sequences.skill_first_seq[skill + 1])
+        if first == last:
+            continue
+        starts = sequences.seq_start[first : last + 1]
+        lengths = np.diff(starts)
+        matrix = np.full((lengths.shape[0], int(lengths.max())), -1, dtype=np.int64)
+        student = np.repeat(np.arange(lengths.shape[0]), lengths)
+        position = np.arange(starts[0], starts[-1]) - np.repeat(starts[:-1], lengths)
+        matrix[student, position] = sequences.correct[starts[0] : starts[-1]]
+        yield skill, matrix
 
 
 BKTState = dict[str, float]

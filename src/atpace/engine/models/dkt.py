@@ -170,11 +170,16 @@ class DKT(KnowledgeTracer[DKTState]):
         codes = log.codes("skill", self.skill_ids_)
         return np.where(codes >= 0, codes, len(self.skill_ids_))  # unknown skill index
 
-    def _predict(self, net: _Network, log: InteractionLog) -> NDArray[np.float64]:
+    def _prediction_batches(self, log: InteractionLog) -> list[_Batch]:
+        """Whole sequences (no window), so every row sees all of the student's earlier attempts."""
+        return _batches(log, self._skill_codes(log), _segments(log, None), self.batch_size)
+
+    @staticmethod
+    def _predict(net: _Network, batches: list[_Batch], rows: int) -> NDArray[np.float64]:
         net.eval()
-        out = np.empty(len(log))
+        out = np.empty(rows)
         with torch.no_grad():
-            for batch in _batches(log, self._skill_codes(log), _segments(log, None), self.batch_size):
+            for batch in batches:
                 p = torch.sigmoid(_row_logits(net, batch)).numpy().astype(np.float64)
                 out[batch.rows[batch.rows >= 0]] = p[batch.rows >= 0]
         return out
@@ -191,6 +196,8 @@ class DKT(KnowledgeTracer[DKTState]):
         net = _Network(len(self.skill_ids_) + 1, self.hidden_size, self.dropout)
         optimiser = torch.optim.Adam(net.parameters(), lr=self.learning_rate)
         batches = _batches(log, self._skill_codes(log), _segments(log, self.window), self.batch_size)
+        # The validation batches are built once; only the network changes between epochs.
+        valid_batches = self._prediction_batches(valid) if valid is not None and len(valid) else None
         loss_fn = nn.BCEWithLogitsLoss()
         best_auc, best_state, stale = -1.0, None, 0
         self.history_: list[dict[str, float]] = []
@@ -207,8 +214,8 @@ class DKT(KnowledgeTracer[DKTState]):
                 optimiser.step()
                 total += float(loss.detach())
             record = {"epoch": float(epoch + 1), "train_loss": total / len(batches)}
-            if valid is not None and len(valid):
-                record["valid_auc"] = metrics.auc(valid.correct, self._predict(net, valid))
+            if valid is not None and valid_batches is not None:
+                record["valid_auc"] = metrics.auc(valid.correct, self._predict(net, valid_batches, len(valid)))
                 if record["valid_auc"] > best_auc:
                     best_auc, stale = record["valid_auc"], 0
                     best_state = {k: v.clone() for k, v in net.state_dict().items()}
@@ -226,7 +233,7 @@ class DKT(KnowledgeTracer[DKTState]):
 
     def predict_proba(self, log: InteractionLog) -> NDArray[np.float64]:
         self._require_fitted()
-        return self._predict(self.network_, log)
+        return self._predict(self.network_, self._prediction_batches(log), len(log))
 
     # -- online use -------------------------------------------------------------------------------------
     def initial_state(self) -> DKTState:

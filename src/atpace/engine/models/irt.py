@@ -21,7 +21,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from atpace.engine.models.base import KnowledgeTracer, check_positive, check_positive_int, sigmoid
+from atpace.engine.models.base import (
+    KnowledgeTracer,
+    SkillItemCodes,
+    check_positive,
+    check_positive_int,
+    sigmoid,
+)
 from atpace.engine.models.log import Attempt, InteractionLog
 
 _GRID = np.linspace(-4.0, 4.0, 41)
@@ -36,7 +42,7 @@ def _log_sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-class _IRT(KnowledgeTracer[NDArray[np.float64]]):
+class _IRT(SkillItemCodes, KnowledgeTracer[NDArray[np.float64]]):
     two_parameter: ClassVar[bool]
     attempt_aware_fit: ClassVar[bool] = False
 
@@ -60,9 +66,6 @@ class _IRT(KnowledgeTracer[NDArray[np.float64]]):
             + check_positive_int("max_iter", self.max_iter)
             + check_positive("tol", self.tol)
         )
-
-    def _codes(self, log: InteractionLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        return log.codes("skill", self.skill_ids_), log.codes("item", self.item_ids_)
 
     def fit(self, log: InteractionLog, valid: InteractionLog | None = None) -> Self:
         self._check_params()
@@ -168,16 +171,11 @@ class _IRT(KnowledgeTracer[NDArray[np.float64]]):
         return out
 
     # -- online use -------------------------------------------------------------------------------------
-    def _index(self) -> None:
-        self.skill_index_ = {key: i for i, key in enumerate(self.skill_ids_)}
-        self.item_index_ = {key: i for i, key in enumerate(self.item_ids_)}
 
     def _attempt_params(
         self, skills: tuple[str, ...], item: str | None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        codes = np.array([self.skill_index_.get(s, -1) for s in skills] or [-1], dtype=np.int64)
-        item_code = self.item_index_.get(item, -1) if item is not None else -1
-        return self._row_params(codes, np.full(codes.shape[0], item_code, dtype=np.int64))
+        return self._row_params(*self._attempt_codes(skills, item))
 
     def initial_state(self) -> NDArray[np.float64]:
         return _LOG_PRIOR.copy()

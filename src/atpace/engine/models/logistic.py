@@ -29,7 +29,13 @@ from atpace.engine.models._history import (
     TOTAL_WINS,
     history_counts,
 )
-from atpace.engine.models.base import KnowledgeTracer, check_positive, check_positive_int, sigmoid
+from atpace.engine.models.base import (
+    KnowledgeTracer,
+    SkillItemCodes,
+    check_positive,
+    check_positive_int,
+    sigmoid,
+)
 from atpace.engine.models.log import Attempt, InteractionLog
 
 
@@ -92,7 +98,7 @@ def _count_update(state: CountState, attempt: Attempt) -> CountState:
     return new
 
 
-class _LogisticTracer(KnowledgeTracer[CountState]):
+class _LogisticTracer(SkillItemCodes, KnowledgeTracer[CountState]):
     """Shared fitting, prediction and persistence; subclasses define the feature columns."""
 
     l2: float
@@ -111,9 +117,6 @@ class _LogisticTracer(KnowledgeTracer[CountState]):
         self, skill: NDArray[np.int64], item: NDArray[np.int64], counts: NDArray[np.float64]
     ) -> sp.csr_matrix:
         """The sparse design matrix: one row per log row, the subclass's feature columns."""
-
-    def _codes(self, log: InteractionLog) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        return log.codes("skill", self.skill_ids_), log.codes("item", self.item_ids_)
 
     def fit(self, log: InteractionLog, valid: InteractionLog | None = None) -> Self:
         self._check_params()
@@ -147,8 +150,7 @@ class _LogisticTracer(KnowledgeTracer[CountState]):
     def predict_attempt(self, state: CountState, skills: tuple[str, ...], item: str | None = None) -> float:
         self._require_fitted()
         rows = max(len(skills), 1)
-        codes = np.array([self.skill_index_.get(s, -1) for s in skills] or [-1], dtype=np.int64)
-        item_code = self.item_index_.get(item, -1) if item is not None else -1
+        codes, item_codes = self._attempt_codes(skills, item)
         counts = np.zeros((rows, 6))
         for r, s in enumerate(skills):
             counts[r, SKILL_WINS] = state.skill_wins.get(s, 0.0)
@@ -158,7 +160,7 @@ class _LogisticTracer(KnowledgeTracer[CountState]):
             counts[:, ITEM_FAILS] = state.item_fails.get(item, 0.0)
         counts[:, TOTAL_WINS] = state.total_wins
         counts[:, TOTAL_FAILS] = state.total_fails
-        x = self._design(codes, np.full(rows, item_code, dtype=np.int64), counts)
+        x = self._design(codes, item_codes, counts)
         return float(np.mean(sigmoid(x @ self.coef_ + self.intercept_)))
 
     # -- persistence ------------------------------------------------------------------------------------
@@ -177,9 +179,6 @@ class _LogisticTracer(KnowledgeTracer[CountState]):
         self.intercept_ = float(data["intercept"])
         self._index()
 
-    def _index(self) -> None:
-        self.skill_index_ = {key: i for i, key in enumerate(self.skill_ids_)}
-        self.item_index_ = {key: i for i, key in enumerate(self.item_ids_)}
 
 
 def _one_hot_rows(
