@@ -97,14 +97,26 @@ def test_mastery_starts_a_review_memory_and_a_review_is_recorded(session: Sessio
     assert memory is not None
     first = ReviewState.from_json(memory.state)
     assert first.skill_key == root and memory.due_at > outcome_time(session, world)
-    item = practice.next_item(session, student, root)  # a mastered skill can still be practised: a review
+    item = practice.next_item(session, student, root)  # a mastered skill can still be practised
+    practice.submit_answer(
+        session,
+        student,
+        AnswerInput(
+            item.item_id, correct_response(session, item.item_id), "same-sitting", root, confidence=4
+        ),
+    )
+    session.refresh(memory)
+    assert ReviewState.from_json(memory.state) == first  # more right answers in the sitting are no review
+    item = practice.next_item(session, student, root)
     practice.submit_answer(
         session,
         student,
         AnswerInput(item.item_id, correct_response(session, item.item_id), "review-1", root, confidence=4),
+        now=first.card.due,
     )
     session.refresh(memory)
-    assert ReviewState.from_json(memory.state).card.due > first.card.due
+    reviewed = ReviewState.from_json(memory.state)
+    assert reviewed.card.last_review == first.card.due and reviewed.card.due > first.card.due
 
 
 def outcome_time(session: Session, world: World):  # type: ignore[no-untyped-def]
@@ -150,3 +162,90 @@ def test_due_reviews_are_recommended_and_mixed_into_practice(session: Session, w
     mixed = [(k, why) for k, why in skills_served if k != current]
     assert mixed and mixed[0][1].startswith("Review mixed in:")
     assert progress.skills[mixed[0][0]].state == "mastered"
+
+
+def test_an_item_shared_by_two_skills_is_not_asked_twice_in_a_session(session: Session, world: World) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func
+
+    from atpace.engine import policy
+    from atpace.engine.learner import BKTParams
+    from atpace.store.models import Attempt, Item, ItemSkill
+
+    shared_id, first_skill, second_skill = session.execute(
+        select(ItemSkill.item_id, func.min(ItemSkill.skill_id), func.max(ItemSkill.skill_id))
+        .join(Item, Item.id == ItemSkill.item_id)
+        .where(Item.course_id == world.course_id)
+        .group_by(ItemSkill.item_id)
+        .having(func.count() > 1)
+        .order_by(ItemSkill.item_id)
+        .limit(1)
+    ).one()
+    shared = session.get(Item, shared_id)
+    assert shared is not None
+    params, now = BKTParams(), datetime.now(UTC)
+    target = policy.predicted_success(0.5, params, shared.difficulty)  # exactly the shared item's prediction
+
+    def choose() -> int:
+        item, _ = practice._choose_item(
+            session, world.student_id, second_skill, 0.5, params, target, frozenset(), now=now
+        )
+        return item.id
+
+    assert choose() == shared_id  # without history the shared item is the pick
+    session.add(
+        Attempt(
+            school_id=world.school_id, student_id=world.student_id, item_id=shared_id, skill_id=first_skill,
+            client_attempt_id="shared-1", response="x", correct=True, created_at=now,
+            mastery_before=0.5, mastery_after=0.6,
+        )
+    )  # fmt: skip
+    session.flush()
+    assert choose() != shared_id  # answered minutes ago under the other skill
+
+
+def test_a_review_mixed_in_does_not_end_the_skill_in_progress(session: Session, world: World) -> None:
+    from sqlalchemy import func
+
+    from atpace.store.models import LearnerState
+
+    student_id = session.scalar(
+        select(LearnerState.student_id)
+        .where(LearnerState.mastered_at.is_not(None))
+        .group_by(LearnerState.student_id)
+        .order_by(func.count().desc(), LearnerState.student_id)
+        .limit(1)
+    )
+    assert student_id is not None
+    student = actor_of(session, student_id)
+    current = reports.progress_of(session, student, student_id).ready[0]
+    for n in range(6):
+        item = practice.next_item(session, student, current)
+        review = item.skill_key != current
+        answer = correct_response(session, item.item_id) if review else wrong_response(session, item.item_id)
+        practice.submit_answer(
+            session, student, AnswerInput(item.item_id, answer, f"keep{n}", item.skill_key)
+        )
+        if review:
+            break
+    assert review, "a due review was mixed in"
+    recommendation = reports.progress_of(session, student, student_id).recommendation
+    assert recommendation is not None and (recommendation.kind, recommendation.skill_key) == (
+        "continue",
+        current,
+    )
+
+
+def test_overrides_load_when_the_database_answers_in_another_time_zone(session: Session, world: World) -> None:
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL TIME ZONE 'Europe/Berlin'"))  # PostgreSQL returns timestamps in this zone
+    teacher = actor_of(session, world.teacher_id)
+    student = actor_of(session, world.student_id)
+    root = reports.progress_of(session, student, world.student_id).ready[0]
+    interventions.set_override(session, teacher, world.student_id, root, "lock", "after the trip")
+    session.expire_all()  # read back from the database
+    progress = reports.progress_of(session, student, world.student_id)
+    assert progress.skills[root].state == "held" and "after the trip" in (progress.skills[root].override or "")

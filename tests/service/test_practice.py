@@ -140,6 +140,27 @@ def test_mastery_at_threshold_unlocks_dependents(session: Session, world: World)
     assert all(not o.mastered_now for o in outcomes[:-1])
 
 
+def test_a_locked_dependent_is_not_announced_as_newly_ready(session: Session, world: World) -> None:
+    from atpace.services import interventions
+
+    actor = actor_of(session, world.student_id)
+    progress = reports.progress_of(session, actor, world.student_id)
+    root = progress.ready[0]
+    dependents = [k for k, s in progress.skills.items() if s.prerequisites == (root,)]
+    interventions.set_override(
+        session, actor_of(session, world.teacher_id), world.student_id, dependents[0], "lock", "not yet"
+    )
+    for n in range(30):
+        item = practice.next_item(session, actor, root)
+        outcome = practice.submit_answer(
+            session, actor, AnswerInput(item.item_id, correct_response(session, item.item_id), f"l-{n}", root)
+        )
+        if outcome.mastered_now:
+            break
+    assert outcome.mastered_now and progress.skills[dependents[0]].name not in outcome.newly_ready
+    assert reports.progress_of(session, actor, world.student_id).skills[dependents[0]].state == "held"
+
+
 def test_a_locked_skill_cannot_be_practised(session: Session, world: World) -> None:
     actor = actor_of(session, world.student_id)
     progress = reports.progress_of(session, actor, world.student_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
@@ -66,15 +66,22 @@ def _engine(session: Session, course: Course, graph: CourseGraph) -> policy.Plac
 
 
 def _item_for(session: Session, graph: CourseGraph, skill_key: str) -> Item:
-    """The skill's item of median difficulty: typical of the skill, neither its easiest nor its hardest."""
-    items = session.scalars(
-        select(Item)
+    """The skill's item of median difficulty: typical of the skill, neither its easiest nor its hardest.
+
+    Items that practise this skill alone are preferred, so that the answer is evidence about it.
+    """
+    skill_count = (
+        select(func.count()).where(ItemSkill.item_id == Item.id).correlate(Item).scalar_subquery()
+    )
+    rows = session.execute(
+        select(Item, skill_count)
         .join(ItemSkill, ItemSkill.item_id == Item.id)
         .where(ItemSkill.skill_id == graph.skills[skill_key].id)
         .order_by(Item.difficulty, Item.id)
     ).all()
-    if not items:
+    if not rows:
         raise NotFound(f"skill {skill_key!r} has no items")
+    items: list[Item] = [item for item, count in rows if count == 1] or [item for item, _ in rows]
     return items[len(items) // 2]
 
 
@@ -154,7 +161,11 @@ def answer(session: Session, actor: Actor, item_id: int, response: str) -> Place
     graph = load_graph(session, course)
     engine = _engine(session, course, graph)
     state = policy.PlacementState.from_json(row.state)
-    skill_key = _skill_key_of(session, item, graph)
+    # The question on screen was asked for the skill the engine chose from this state (next_skill is a
+    # function of the state), whichever other skills its item also practises.
+    skill_key = engine.next_skill(state)
+    if skill_key is None:
+        raise Conflict("placement is finished")
     state = engine.record(state, skill_key, checked.correct)
     row.state = state.to_json()
     following = engine.next_skill(state)
@@ -167,12 +178,6 @@ def answer(session: Session, actor: Actor, item_id: int, response: str) -> Place
     row.current_item_id = next_item.id
     session.flush()
     return _status(engine, row, next_item, graph)
-
-
-def _skill_key_of(session: Session, item: Item, graph: CourseGraph) -> str:
-    """The item's first skill in course order (one query, not one per skill)."""
-    ids = set(session.scalars(select(ItemSkill.skill_id).where(ItemSkill.item_id == item.id)))
-    return next(key for key, skill in graph.skills.items() if skill.id in ids)
 
 
 def _apply(session: Session, student: User, graph: CourseGraph, result: policy.PlacementResult) -> None:

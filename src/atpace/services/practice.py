@@ -248,9 +248,10 @@ def _choose_item(
     if not candidates:
         raise NotFound("this skill has no items yet")
     since = (now or utcnow()) - SESSION
+    # Answers to these items under any skill: an item shared by two skills is not asked twice in a session.
     history = session.execute(
         select(Attempt.item_id, Attempt.correct, Attempt.created_at)
-        .where(Attempt.student_id == student_id, Attempt.skill_id == skill_id)
+        .where(Attempt.student_id == student_id, Attempt.item_id.in_(candidates))
         .order_by(Attempt.created_at, Attempt.id)
     ).all()
     seen = {str(i) for i, _, at in history if at >= since} | {str(i) for i in exclude}
@@ -373,12 +374,11 @@ def submit_answer(
     threshold = progress.course.mastery_threshold
     was_ready = set(progress.ready)
     newly_mastered = {k for k, (b, a) in before_after.items() if b < threshold <= a}
-    now_mastered = (progress.mastered | newly_mastered) - {
-        k for k, (b, a) in before_after.items() if a < threshold
-    }
+    mastery_after = {**progress.mastery_map(), **{k: a for k, (_, a) in before_after.items()}}
+    now_mastered = {k for k, p in mastery_after.items() if p >= threshold}
     newly_ready = [
         progress.course_graph.skills[k].name
-        for k in progress.course_graph.graph.frontier(now_mastered)
+        for k in progress.course_graph.graph.frontier(now_mastered, locked=progress.held)
         if k not in was_ready
     ]
     return AnswerOutcome(
@@ -462,17 +462,19 @@ def _update_reviews(
                 ReviewMemory.student_id == student.id, ReviewMemory.skill_id == skill.id
             )
         )
-        if row is None and after >= threshold:
+        if before < threshold <= after:  # mastered, or mastered again after falling back: a fresh memory
             state, _ = policy.ReviewState.start(key, moment)
-            row = ReviewMemory(
-                school_id=student.school_id, student_id=student.id, skill_id=skill.id, state="", due_at=moment
-            )
-            session.add(row)
+            if row is None:
+                row = ReviewMemory(
+                    school_id=student.school_id, student_id=student.id, skill_id=skill.id, state="", due_at=moment
+                )
+                session.add(row)
         elif row is not None and before >= threshold:
+            memory = policy.ReviewState.from_json(row.state)
+            if not memory.counts_as_review(correct, moment):
+                continue  # practice between reviews does not stretch the interval
             confidence = CONFIDENCE_WORDS.get(data.confidence) if data.confidence else None
-            state, _ = policy.ReviewState.from_json(row.state).record(
-                correct, moment, confidence, data.hints_used > 0
-            )
+            state, _ = memory.record(correct, moment, confidence, data.hints_used > 0)
         else:
             continue
         row.state, row.due_at, row.updated_at = state.to_json(), state.card.due, moment

@@ -87,6 +87,9 @@ class StudentProgress:
         return {key: s.mastery for key, s in self.skills.items() if s.mastery is not None}
 
 
+CURRENT_SKILL_LOOKBACK = 20  # attempts searched for the skill in progress
+
+
 def load_parameters(session: Session, course_id: int) -> SkillParameters:
     """The newest stored BKT parameters of the course, else the defaults."""
     row = session.scalar(
@@ -167,12 +170,15 @@ def student_progress(
             prerequisites=tuple(k for k in graph.skills if k in graph.graph.prerequisites[key]),
             override=f"{in_force.action}ed by {in_force.by}: {in_force.reason}" if in_force else None,
         )
-    last_skill = session.scalar(
+    # The skill being worked on: the latest practised one not yet mastered (a review mixed in between
+    # does not end it).
+    recent_skills = session.scalars(
         select(Attempt.skill_id)
         .where(Attempt.student_id == student.id, Attempt.skill_id.in_(by_id))
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(1)
-    )
+        .limit(CURRENT_SKILL_LOOKBACK)
+    ).all()
+    last_skill = next((i for i in recent_skills if by_id[i].key not in mastered), None)
     reviews = load_reviews(session, student.id, graph)
     ranked = policy.recommend(
         graph.graph,

@@ -72,3 +72,13 @@ def test_stops_at_the_item_limit() -> None:
     placement = Placement(chain_bank(), PlacementConfig(max_items=2, min_items=2, settled=0.0, se_stop=0.01))
     state, _ = take(placement, 4, seed=1)
     assert len(state.answers) == 2 and placement.result(state).stop_reason == "item limit"
+
+
+def test_certain_answers_with_zero_guess_or_slip_stay_finite() -> None:
+    bank = chain_bank()
+    exact = PlacementBank(bank.graph, bank.calibration, dict.fromkeys(SKILLS, BKTParams(guess=0.0, slip=0.0)))
+    placement = Placement(exact)
+    for answer in (True, False):
+        mastery = placement.result(PlacementState(("s3",), (answer,), 0.0, 0.8)).mastery
+        assert all(0.0 < p < 1.0 for p in mastery.values())
+        assert (mastery["s3"] > 0.99) is answer

@@ -66,3 +66,9 @@ def test_student_may_pick_another_ready_skill_but_not_a_locked_one() -> None:
     assert choose(recs, "mixed").skill_key == "mixed"
     with pytest.raises(ValueError, match="'compare' is not ready"):
         choose(recs, "compare")
+
+
+def test_a_skill_that_fell_below_mastery_is_practised_not_also_reviewed() -> None:
+    review, _ = ReviewState.start("unit", NOW - timedelta(days=12))  # due
+    recs = recommend(graph(), {"unit": 0.9}, NOW, skill_names=NAMES, current_skill="unit", reviews=[review])
+    assert [(r.kind, r.skill_key) for r in recs] == [("continue", "unit")]

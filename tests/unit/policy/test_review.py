@@ -54,3 +54,14 @@ def test_state_round_trips_through_json() -> None:
 def test_naive_or_non_utc_clock_is_refused() -> None:
     with pytest.raises(ValueError, match="UTC"):
         ReviewState.start("add", datetime(2025, 3, 1))
+
+
+def test_only_a_due_or_wrong_answer_after_the_sitting_counts_as_a_review() -> None:
+    state, _ = ReviewState.start("add", MASTERED)
+    same_sitting = MASTERED + timedelta(hours=1)
+    assert not state.counts_as_review(True, same_sitting)
+    assert not state.counts_as_review(False, same_sitting)  # still the sitting where it was mastered
+    next_day = MASTERED + timedelta(days=1)  # not yet due (due after 2 days)
+    assert not state.counts_as_review(True, next_day)
+    assert state.counts_as_review(False, next_day)  # forgetting shows before the due date
+    assert state.counts_as_review(True, state.card.due)

@@ -352,10 +352,13 @@ class Placement:
         own: dict[str, float] = {}
         for key, answer in zip(state.skills_asked, state.answers, strict=True):
             params = self.bank.params(key)
+            # guess or slip of exactly 0 would make one answer infinitely strong evidence
+            guess = min(max(params.guess, _EDGE), 1.0 - _EDGE)
+            slip = min(max(params.slip, _EDGE), 1.0 - _EDGE)
             if answer:
-                own[key] = math.log((1.0 - params.slip) / params.guess)
+                own[key] = math.log((1.0 - slip) / guess)
             else:
-                own[key] = math.log(params.slip / (1.0 - params.guess))
+                own[key] = math.log(slip / (1.0 - guess))
         for key, evidence in own.items():
             logit[key] += evidence
             spread = self.bank.descendants[key] if evidence < 0 else self.bank.ancestors[key]

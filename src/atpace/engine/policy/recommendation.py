@@ -93,8 +93,8 @@ def recommend(
         result.append(Recommendation("continue", current_skill, reason, _BAND["continue"] + p / 2))
     locked = set(state.locked)
     for due in due_reviews(reviews, now, review_policy):
-        if due.skill_key in locked or due.skill_key not in graph.skills:
-            continue
+        if due.skill_key in locked or due.skill_key not in state.mastered:
+            continue  # a skill that fell below mastery is practised again, not reviewed
         reason = f"Review: last practised {_days(due.days_since)}, predicted recall {due.recall:.0%}"
         result.append(
             Recommendation("review", due.skill_key, reason, _BAND["review"] + (1.0 - due.recall) / 2)

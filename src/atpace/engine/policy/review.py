@@ -12,7 +12,7 @@ import json
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 Confidence = Literal["low", "medium", "high"]
+SITTING = timedelta(hours=3)  # answers closer together than this are one practice sitting
 CONFIDENCE_LEVELS: tuple[Confidence, ...] = get_args(Confidence)
 
 
@@ -113,6 +114,19 @@ class ReviewState:
         rating = rating_for(correct, confidence, used_hint)
         new_card, log = policy.scheduler().review_card(self.card, rating, at)
         return ReviewState(self.skill_key, new_card), log
+
+    def counts_as_review(self, correct: bool, at: datetime, sitting: timedelta = SITTING) -> bool:
+        """Whether an answer on the mastered skill at ``at`` is an FSRS review.
+
+        A review when the card is due, or when the answer is wrong (forgetting shows before the due
+        date); never a second one within ``sitting`` of the last, so that a run of right answers in one
+        sitting is not read as many successful reviews spaced apart.
+        """
+        _check_time("at", at)
+        last = self.card.last_review
+        if last is not None and at - last < sitting:
+            return False
+        return not correct or self.is_due(at)
 
     def recall(self, now: datetime, policy: ReviewPolicy = ReviewPolicy()) -> float:
         """FSRS retrievability: predicted probability of recalling the skill at ``now``."""
