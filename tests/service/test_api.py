@@ -130,3 +130,29 @@ def test_openapi_describes_the_api(database: RollbackDatabase) -> None:
         assert path in schema["paths"]
     assert not any(p.startswith("/learn") for p in schema["paths"])
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_failed_commit_is_reported_and_not_taken_for_success(database: RollbackDatabase, world: World) -> None:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from atpace.store.models import PracticeModeSetting
+
+    app = client_for(database).app
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    headers = bearer(database, world.teacher_id)
+
+    def fail(session: Session) -> None:
+        raise RuntimeError("the database refused the commit")
+
+    event.listen(Session, "before_commit", fail)
+    try:
+        response = client.put(
+            f"/api/students/{world.student_id}/mode", json={"mode": "support", "reason": "x"}, headers=headers
+        )
+    finally:
+        event.remove(Session, "before_commit", fail)
+    assert response.status_code == 500  # the commit runs before the response, so its failure shows
+    with database.transaction() as session:
+        assert session.get(PracticeModeSetting, world.student_id) is None

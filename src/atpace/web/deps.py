@@ -26,7 +26,9 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits when the handler returns, before the response is sent, so
+# a failed commit is reported as an error instead of after a success was already sent.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def token_of(request: Request) -> str | None:
