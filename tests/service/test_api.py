@@ -51,6 +51,8 @@ def test_bad_bodies_get_422_naming_the_field(database: RollbackDatabase, world: 
         ({"item_id": item["item_id"], "response": "1", "client_attempt_id": "x", "colour": "red"}, "colour"),
         ({"item_id": item["item_id"], "response": "1", "client_attempt_id": ""}, "client_attempt_id"),
         ({"item_id": "seven", "response": "1", "client_attempt_id": "x"}, "item_id"),
+        ({"item_id": 2**63, "response": "1", "client_attempt_id": "x"}, "item_id"),  # beyond BIGINT
+        ({"item_id": item["item_id"], "response": "1", "client_attempt_id": "a\x00b"}, "client_attempt_id"),
     ]
     for body, field in cases:
         response = client.post("/api/attempts", json=body, headers=headers)
@@ -59,11 +61,17 @@ def test_bad_bodies_get_422_naming_the_field(database: RollbackDatabase, world: 
     not_json = client.post(
         "/api/attempts", content=b"{oops", headers={**headers, "content-type": "application/json"}
     )
-    assert not_json.status_code == 422
-    assert (
-        client.post("/api/practice/next", json={"skill_key": "no-such-skill"}, headers=headers).status_code
-        == 404
+    assert not_json.status_code == 422 and not_json.json()["field"] == "body"
+    unknown = client.post("/api/practice/next", json={"skill_key": "no-such-skill"}, headers=headers)
+    assert unknown.status_code == 422 and unknown.json()["field"] == "skill_key"
+    teacher = bearer(database, world.teacher_id)
+    for url in (f"/api/courses/{2**63}", f"/api/students/{2**63}/progress", f"/api/classes/{2**64}/heatmap"):
+        too_big = client.get(url, headers=teacher)
+        assert too_big.status_code == 422 and too_big.json()["field"] in ("course_id", "student_id", "class_id")
+    nul = client.put(
+        f"/api/students/{world.student_id}/mode", json={"mode": "support", "reason": "a\x00b"}, headers=teacher
     )
+    assert nul.status_code == 422 and nul.json()["field"] == "reason"
     assert (
         client.get(
             f"/api/classes/{world.class_id}/heatmap?sort=zzz", headers=bearer(database, world.teacher_id)

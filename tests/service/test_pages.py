@@ -154,3 +154,16 @@ def test_teacher_decisions_from_the_student_page(database: RollbackDatabase, wor
     after = client.get(url).text
     assert "locked by Ms. Rivera: after the trip" in after
     assert 'id="current-mode">support<' in after
+
+
+def test_out_of_range_ids_and_nul_characters_are_a_422_page(database: RollbackDatabase, world: World) -> None:
+    client = client_for(database)
+    page = client.get("/login")
+    nul = client.post(
+        "/login", data={"email": "x\x00@y.z", "password": "p", "csrf_token": csrf_of(page.text)}
+    )
+    assert nul.status_code == 422 and "email" in nul.text
+    log_in(client, "teacher@riverside.example")
+    for url in (f"/classes/{2**63}", f"/classes/{world.class_id}/students/{2**63}"):
+        response = client.get(url)
+        assert response.status_code == 422 and "<html" in response.text

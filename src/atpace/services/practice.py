@@ -93,7 +93,7 @@ def _require_student(session: Session, actor: Actor) -> User:
 def _practisable(progress: StudentProgress, skill_key: str) -> Skill:
     skill = progress.course_graph.skills.get(skill_key)
     if skill is None:
-        raise NotFound(f"no skill {skill_key!r} in {progress.course.title}")
+        raise InvalidInput("skill_key", f"no skill {skill_key!r} in {progress.course.title}")
     if progress.skills[skill_key].state == "held":
         raise Conflict(f"{skill.name} is paused by your teacher ({progress.skills[skill_key].override}).")
     if progress.skills[skill_key].state == "locked":

@@ -123,7 +123,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             }
             for e in error.errors()
         ]
-        first = problems[0] if problems else {"field": "", "message": "invalid request"}
+        for problem in problems:  # a body that is not JSON at all has no field name
+            if not problem["field"] or problem["field"].isdigit():
+                problem["field"] = "body"
+        first = problems[0] if problems else {"field": "body", "message": "invalid request"}
         if _wants_json(request):
             return JSONResponse(
                 {

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 
 from atpace.services import reports
 from atpace.web.api.schemas import ClassOut, HeatmapOut, HeatmapRowOut
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import PathId, Text
 
 router = APIRouter(tags=["classes"])
 
@@ -17,10 +20,12 @@ def list_classes(actor: ActorDep, session: SessionDep) -> list[ClassOut]:
 
 @router.get("/classes/{class_id}/heatmap", response_model=HeatmapOut)
 def heatmap(
-    class_id: int,
+    class_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    sort: str = Query("name", max_length=64, description="name, average, mastered or a skill key"),
+    sort: Annotated[
+        str, Query(max_length=64, description="name, average, mastered or a skill key"), Text
+    ] = "name",
     desc: bool = False,
 ) -> HeatmapOut:
     data = reports.class_heatmap(session, actor, class_id, sort, desc)

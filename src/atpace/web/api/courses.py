@@ -7,6 +7,7 @@ from atpace.services.access import get_course
 from atpace.services.courses import CourseGraph
 from atpace.web.api.schemas import CourseGraphOut, PrerequisiteRequest
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import PathId
 
 router = APIRouter(tags=["courses"])
 
@@ -21,13 +22,13 @@ def graph_out(graph: CourseGraph) -> CourseGraphOut:
 
 
 @router.get("/courses/{course_id}", response_model=CourseGraphOut)
-def course_graph(course_id: int, actor: ActorDep, session: SessionDep) -> CourseGraphOut:
+def course_graph(course_id: PathId, actor: ActorDep, session: SessionDep) -> CourseGraphOut:
     return graph_out(courses.load_graph(session, get_course(session, actor, course_id)))
 
 
 @router.post("/courses/{course_id}/prerequisites", response_model=CourseGraphOut, status_code=201)
 def add_prerequisite(
-    course_id: int, body: PrerequisiteRequest, actor: ActorDep, session: SessionDep
+    course_id: PathId, body: PrerequisiteRequest, actor: ActorDep, session: SessionDep
 ) -> CourseGraphOut:
     """Add a prerequisite edge (teachers and admins). A cycle is refused with 422 naming it."""
     return graph_out(

@@ -12,6 +12,7 @@ from atpace.web.api.schemas import (
     WorkedExampleOut,
 )
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import PathId
 
 router = APIRouter(tags=["practice"])
 
@@ -45,7 +46,9 @@ def next_item(body: NextItemRequest, actor: ActorDep, session: SessionDep) -> It
 
 
 @router.get("/items/{item_id}/hints/{number}", response_model=HintOut)
-def get_hint(item_id: int, actor: ActorDep, session: SessionDep, number: int = Path(ge=1, le=20)) -> HintOut:
+def get_hint(
+    item_id: PathId, actor: ActorDep, session: SessionDep, number: int = Path(ge=1, le=20)
+) -> HintOut:
     text, count = practice.hint(session, actor, item_id, number)
     return HintOut(number=number, hint=text, hint_count=count)
 

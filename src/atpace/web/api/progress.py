@@ -6,6 +6,7 @@ from atpace.services import reports
 from atpace.services.progress import StudentProgress
 from atpace.web.api.schemas import AttemptViewOut, ProgressOut, RecommendationOut, SkillOut
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import PathId
 
 router = APIRouter(tags=["progress"])
 
@@ -45,13 +46,13 @@ def my_progress(actor: ActorDep, session: SessionDep) -> ProgressOut:
 
 
 @router.get("/students/{student_id}/progress", response_model=ProgressOut)
-def student_progress(student_id: int, actor: ActorDep, session: SessionDep) -> ProgressOut:
+def student_progress(student_id: PathId, actor: ActorDep, session: SessionDep) -> ProgressOut:
     return progress_out(reports.progress_of(session, actor, student_id))
 
 
 @router.get("/students/{student_id}/attempts", response_model=list[AttemptViewOut])
 def student_attempts(
-    student_id: int, actor: ActorDep, session: SessionDep, limit: int = Query(20, ge=1, le=200)
+    student_id: PathId, actor: ActorDep, session: SessionDep, limit: int = Query(20, ge=1, le=200)
 ) -> list[AttemptViewOut]:
     return [
         AttemptViewOut.model_validate(a, from_attributes=True)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from atpace.web.inputs import MAX_ID
 
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        """No NUL in any text field (PostgreSQL cannot store it)."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class TokenRequest(Request):
@@ -68,7 +78,9 @@ class ProgressOut(BaseModel):
 
 class NextItemRequest(Request):
     skill_key: str | None = Field(default=None, max_length=64)
-    exclude_item_ids: list[int] = Field(default_factory=list, max_length=200)
+    exclude_item_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=200
+    )
 
 
 class WorkedExampleOut(BaseModel):
@@ -102,7 +114,7 @@ class HintOut(BaseModel):
 
 
 class AttemptRequest(Request):
-    item_id: int = Field(ge=1)
+    item_id: int = Field(ge=1, le=MAX_ID)
     response: str = Field(max_length=500)
     client_attempt_id: str = Field(min_length=1, max_length=64)
     skill_key: str | None = Field(default=None, max_length=64)
@@ -229,5 +241,5 @@ class PlacementOut(BaseModel):
 
 
 class PlacementAnswerRequest(Request):
-    item_id: int = Field(ge=1)
+    item_id: int = Field(ge=1, le=MAX_ID)
     response: str = Field(max_length=500)

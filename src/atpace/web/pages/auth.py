@@ -10,6 +10,7 @@ from atpace.errors import TooManyAttempts, Unauthenticated
 from atpace.services import auth
 from atpace.store.models import Role
 from atpace.web.deps import SESSION_COOKIE, OptionalActorDep, SessionDep
+from atpace.web.inputs import Text
 from atpace.web.pages.common import render
 
 router = APIRouter()
@@ -42,9 +43,9 @@ def login_page(request: Request, actor: OptionalActorDep, next: str | None = Non
 def login(
     request: Request,
     session: SessionDep,
-    email: Annotated[str, Form(max_length=254)],
-    password: Annotated[str, Form(max_length=200)],
-    next: Annotated[str, Form(max_length=500)] = "",
+    email: Annotated[str, Form(max_length=254), Text],
+    password: Annotated[str, Form(max_length=200), Text],
+    next: Annotated[str, Form(max_length=500), Text] = "",
 ) -> Response:
     settings = request.app.state.settings
     client = request.client.host if request.client else "unknown"

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from atpace.errors import InvalidInput
 from atpace.services import placement
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
 
 router = APIRouter()
@@ -29,8 +30,8 @@ def placement_answer(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    item_id: Annotated[int, Form(ge=1)],
-    response: Annotated[str, Form(max_length=500)] = "",
+    item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    response: Annotated[str, Form(max_length=500), Text] = "",
 ) -> Response:
     try:
         placement.answer(session, actor, item_id, response)

@@ -12,6 +12,7 @@ from atpace.services.auth import Actor
 from atpace.services.progress import StudentProgress
 from atpace.store.models import Role
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
 from atpace.web.skillmap import render_skill_map
 
@@ -65,8 +66,8 @@ def practice_page(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    skill: Annotated[str | None, Query(max_length=64)] = None,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    skill: Annotated[str | None, Query(max_length=64), Text] = None,
+    after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     try:
         item = practice.next_item(session, actor, skill, frozenset({after}) if after else frozenset())
@@ -84,7 +85,7 @@ def practice_hint(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    item: Annotated[int, Query(ge=1)],
+    item: Annotated[int, Query(ge=1, le=MAX_ID)],
     n: Annotated[int, Query(ge=1, le=20)],
 ) -> Response:
     text, count = practice.hint(session, actor, item, n)
@@ -96,10 +97,10 @@ def practice_answer(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    item_id: Annotated[int, Form(ge=1)],
-    client_attempt_id: Annotated[str, Form(min_length=1, max_length=64)],
-    skill_key: Annotated[str, Form(max_length=64)],
-    response: Annotated[str, Form(max_length=500)] = "",
+    item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    client_attempt_id: Annotated[str, Form(min_length=1, max_length=64), Text],
+    skill_key: Annotated[str, Form(max_length=64), Text],
+    response: Annotated[str, Form(max_length=500), Text] = "",
     duration_ms: Annotated[int | None, Form(ge=0, le=86_400_000)] = None,
     hints_used: Annotated[int, Form(ge=0, le=20)] = 0,
     confidence: Annotated[int | None, Form(ge=1, le=4)] = None,

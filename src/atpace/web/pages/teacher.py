@@ -10,6 +10,7 @@ from atpace.services import interventions, reports
 from atpace.services.access import get_class_student
 from atpace.store.models import Role
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.inputs import PathId, Text
 from atpace.web.pages.common import render
 from atpace.web.pages.student import skill_map_svg
 
@@ -26,10 +27,10 @@ def teach(request: Request, actor: ActorDep, session: SessionDep) -> Response:
 @router.get("/classes/{class_id}")
 def class_page(
     request: Request,
-    class_id: int,
+    class_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    sort: Annotated[str, Query(max_length=64)] = "name",
+    sort: Annotated[str, Query(max_length=64), Text] = "name",
     desc: bool = False,
 ) -> Response:
     heatmap = reports.class_heatmap(session, actor, class_id, sort, desc)
@@ -38,7 +39,7 @@ def class_page(
 
 @router.get("/classes/{class_id}/students/{student_id}")
 def student_page(
-    request: Request, class_id: int, student_id: int, actor: ActorDep, session: SessionDep
+    request: Request, class_id: PathId, student_id: PathId, actor: ActorDep, session: SessionDep
 ) -> Response:
     view = reports.student_in_class(session, actor, class_id, student_id)
     return render(
@@ -49,13 +50,13 @@ def student_page(
 
 @router.post("/classes/{class_id}/students/{student_id}/overrides")
 def override_form(
-    class_id: int,
-    student_id: int,
+    class_id: PathId,
+    student_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    skill_key: Annotated[str, Form(max_length=64)],
-    action: Annotated[str, Form(max_length=8)],
-    reason: Annotated[str, Form(max_length=300)] = "",
+    skill_key: Annotated[str, Form(max_length=64), Text],
+    action: Annotated[str, Form(max_length=8), Text],
+    reason: Annotated[str, Form(max_length=300), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
     interventions.set_override(session, actor, student_id, skill_key, action, reason)
@@ -64,12 +65,12 @@ def override_form(
 
 @router.post("/classes/{class_id}/students/{student_id}/mode")
 def mode_form(
-    class_id: int,
-    student_id: int,
+    class_id: PathId,
+    student_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    mode: Annotated[str, Form(max_length=16)] = "",
-    reason: Annotated[str, Form(max_length=300)] = "",
+    mode: Annotated[str, Form(max_length=16), Text] = "",
+    reason: Annotated[str, Form(max_length=300), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
     interventions.set_mode(session, actor, student_id, mode or None, reason)
