@@ -22,7 +22,7 @@ def test_a_prerequisite_cycle_is_refused_naming_the_skills(session: Session, wor
     before = session.scalar(select(func.count()).select_from(SkillPrerequisite))
     with pytest.raises(InvalidInput) as caught:
         courses.add_prerequisite(session, teacher, world.course_id, first, last)
-    assert caught.value.field == "prerequisite"
+    assert caught.value.field == "prerequisite_key"
     assert "cycle" in caught.value.message
     assert (
         graph.skills[first].name in caught.value.message and graph.skills[last].name in caught.value.message

@@ -146,10 +146,13 @@ def test_teacher_decisions_from_the_student_page(database: RollbackDatabase, wor
     )
     assert missing_reason.status_code == 422 and "Reason: say why" in missing_reason.text
     saved = client.post(
-        f"{url}/overrides", data={"skill_key": skill, "action": "lock", "reason": "after the trip", "csrf_token": token}
+        f"{url}/overrides",
+        data={"skill_key": skill, "action": "lock", "reason": "after the trip", "csrf_token": token},
     )
     assert saved.status_code == 303
-    mode = client.post(f"{url}/mode", data={"mode": "support", "reason": "new to fractions", "csrf_token": token})
+    mode = client.post(
+        f"{url}/mode", data={"mode": "support", "reason": "new to fractions", "csrf_token": token}
+    )
     assert mode.status_code == 303
     after = client.get(url).text
     assert "locked by Ms. Rivera: after the trip" in after
@@ -167,3 +170,24 @@ def test_out_of_range_ids_and_nul_characters_are_a_422_page(database: RollbackDa
     for url in (f"/classes/{2**63}", f"/classes/{world.class_id}/students/{2**63}"):
         response = client.get(url)
         assert response.status_code == 422 and "<html" in response.text
+
+
+def test_a_csrf_cookie_signed_with_an_old_secret_is_replaced(database: RollbackDatabase) -> None:
+    from itsdangerous import URLSafeSerializer
+
+    client = client_for(database)
+    stale = URLSafeSerializer("an-old-secret-" * 3, "csrftoken").dumps("token-from-before")
+    client.cookies.set("csrftoken", stale)
+    page = client.get("/login")
+    fresh = page.cookies.get("csrftoken")
+    assert fresh and fresh != stale and csrf_of(page.text) == fresh
+    client.cookies.set("csrftoken", fresh)
+    response = client.post(
+        "/login",
+        data={
+            "email": "teacher@riverside.example",
+            "password": "atpace-demo",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert response.status_code == 303

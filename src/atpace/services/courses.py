@@ -46,7 +46,7 @@ def add_prerequisite(
     course = get_course(session, actor, course_id)  # another school's course is "not found", even to students
     require_staff(actor)
     current = load_graph(session, course)
-    for field, key in (("skill", skill_key), ("prerequisite", prerequisite_key)):
+    for field, key in (("skill_key", skill_key), ("prerequisite_key", prerequisite_key)):
         if key not in current.skills:
             raise InvalidInput(field, f"no skill {key!r} in course {course.title!r}")
     if prerequisite_key in current.graph.prerequisites[skill_key]:
@@ -56,7 +56,7 @@ def add_prerequisite(
         SkillGraph.build(current.graph.skills, [*edges, (prerequisite_key, skill_key)])
     except CycleError as error:
         names = " -> ".join(current.skills[key].name for key in error.cycle)
-        raise InvalidInput("prerequisite", f"this prerequisite would create a cycle: {names}") from error
+        raise InvalidInput("prerequisite_key", f"this prerequisite would create a cycle: {names}") from error
     session.add(
         SkillPrerequisite(
             skill_id=current.skills[skill_key].id, prerequisite_id=current.skills[prerequisite_key].id

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import parse_qs
 
+from itsdangerous import BadSignature
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -26,6 +27,10 @@ class FormCSRFMiddleware(CSRFMiddleware):
             return
         request = Request(scope)
         cookie = request.cookies.get(self.cookie_name)
+        if cookie is not None and not self._is_ours(cookie):
+            # Signed with another secret (rotated, or a restart with a random one): replace it, or every
+            # form would be refused until the user cleared their cookies.
+            cookie = None
         # Pages need the token while rendering, before the browser has the cookie.
         token = cookie or self._generate_csrf_token()
         scope.setdefault("state", {})["csrf_token"] = token
@@ -46,6 +51,13 @@ class FormCSRFMiddleware(CSRFMiddleware):
         await self.app(
             scope, receive, functools.partial(self._send_with_cookie, send=send, token=token, had=cookie)
         )
+
+    def _is_ours(self, token: str) -> bool:
+        try:
+            self.serializer.loads(token)
+        except BadSignature:
+            return False
+        return True
 
     async def _send_with_cookie(self, message: Message, send: Send, token: str, had: str | None) -> None:
         if message["type"] == "http.response.start" and had is None:
