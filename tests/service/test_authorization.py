@@ -243,3 +243,59 @@ def test_teacher_of_two_classes_sees_a_student_only_under_their_own_class(
             session.scalar(select(PracticeModeSetting).where(PracticeModeSetting.student_id == student))
             is None
         )
+
+
+def test_a_teacher_sees_and_changes_a_student_only_in_the_course_of_their_own_class(
+    database: RollbackDatabase, world: World
+) -> None:
+    from dataclasses import replace
+
+    from atpace.content import FRACTIONS_COURSE
+    from atpace.services.auth import create_user
+    from atpace.services.courses import import_course
+    from atpace.store.models import Classroom, ClassTeacher, Enrollment, Role, School, User
+
+    with database.transaction() as session:
+        school = session.get(School, world.school_id)
+        assert school is not None
+        second = import_course(
+            session, school, replace(FRACTIONS_COURSE, key="fractions-b", title="Fractions B")
+        )
+        classroom = Classroom(school_id=school.id, course_id=second.id, name="Catch-up group")
+        session.add(classroom)
+        session.flush()
+        coach = create_user(
+            session, school=school, email="coach@riverside.example", display_name="Coach",
+            role=Role.TEACHER, password="password-9",
+        )  # fmt: skip
+        idle = create_user(
+            session, school=school, email="idle@riverside.example", display_name="No Class",
+            role=Role.TEACHER, password="password-8",
+        )  # fmt: skip
+        session.add_all(
+            [
+                ClassTeacher(class_id=classroom.id, user_id=coach.id),
+                Enrollment(class_id=classroom.id, user_id=world.student_id),
+            ]
+        )
+        coach_id, idle_id, class_b = coach.id, idle.id, classroom.id
+        student_name = session.get(User, world.student_id).display_name  # type: ignore[union-attr]
+    client = client_for(database)
+    coach_headers = bearer(database, coach_id)
+    seen = client.get(f"/api/students/{world.student_id}/progress", headers=coach_headers).json()
+    assert seen["course_title"] == "Fractions B"  # not the course of the student's first class
+    assert (
+        client.get(
+            f"/api/students/{world.student_id}/progress", headers=bearer(database, world.teacher_id)
+        ).json()["course_title"]
+        == "Fractions"
+    )
+    page = client.get(f"/classes/{class_b}/students/{world.student_id}", headers=coach_headers)
+    assert page.status_code == 200 and "Fractions B" in page.text and student_name in page.text
+    edge = {"skill_key": seen["skills"][-1]["key"], "prerequisite_key": seen["skills"][0]["key"]}
+    refused = client.post(f"/api/courses/{world.course_id}/prerequisites", json=edge, headers=coach_headers)
+    assert refused.status_code == 403  # the first course is used by no class of the coach
+    no_class = client.post(
+        f"/api/courses/{world.course_id}/prerequisites", json=edge, headers=bearer(database, idle_id)
+    )
+    assert no_class.status_code == 403

@@ -76,9 +76,13 @@ def require_student(session: Session, actor: Actor, doing: str) -> User:
     return student
 
 
-def student_course(session: Session, student: User) -> Course:
-    """The course of the student's (first) class; practice happens there."""
-    course = session.scalar(
+def student_course(session: Session, student: User, seen_by: Actor | None = None) -> Course:
+    """The course of the student's (first) class; practice happens there.
+
+    Seen by a teacher, the first of the student's classes that this teacher teaches: a teacher never
+    sees or changes the student's standing in a course of a colleague's class.
+    """
+    query = (
         select(Course)
         .join(Classroom, Classroom.course_id == Course.id)
         .join(Enrollment, Enrollment.class_id == Classroom.id)
@@ -86,6 +90,27 @@ def student_course(session: Session, student: User) -> Course:
         .order_by(Classroom.id)
         .limit(1)
     )
+    if seen_by is not None and seen_by.role == Role.TEACHER:
+        query = query.join(ClassTeacher, ClassTeacher.class_id == Classroom.id).where(
+            ClassTeacher.user_id == seen_by.user_id
+        )
+    course = session.scalar(query)
     if course is None:
         raise NotFound(f"{student.display_name} is not enrolled in any class yet")
     return course
+
+
+def require_course_editor(session: Session, actor: Actor, course: Course) -> None:
+    """Changing a course changes it for every class that uses it: admins, and teachers of such a class."""
+    if actor.role == Role.ADMIN:
+        return
+    teaches_it = session.scalar(
+        select(
+            exists()
+            .where(ClassTeacher.user_id == actor.user_id)
+            .where(Classroom.id == ClassTeacher.class_id)
+            .where(Classroom.course_id == course.id)
+        )
+    )
+    if actor.role != Role.TEACHER or not teaches_it:
+        raise Forbidden("only administrators and teachers of a class using this course may change it")

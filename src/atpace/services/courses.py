@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from atpace.content.model import CourseSpec
 from atpace.engine.graph import CycleError, SkillGraph, UnknownSkillError
 from atpace.errors import Conflict, InvalidInput
-from atpace.services.access import get_course, require_staff
+from atpace.services.access import get_course, require_course_editor
 from atpace.services.auth import Actor
 from atpace.store.models import Course, Item, ItemSkill, ItemTemplate, School, Skill, SkillPrerequisite
 
@@ -44,7 +44,7 @@ def add_prerequisite(
 ) -> CourseGraph:
     """Add ``prerequisite_key -> skill_key``; a cycle is refused with an error naming it."""
     course = get_course(session, actor, course_id)  # another school's course is "not found", even to students
-    require_staff(actor)
+    require_course_editor(session, actor, course)
     current = load_graph(session, course)
     for field, key in (("skill_key", skill_key), ("prerequisite_key", prerequisite_key)):
         if key not in current.skills:

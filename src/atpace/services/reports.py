@@ -200,7 +200,7 @@ def _attempt_views(session: Session, student_id: int, limit: int) -> list[Attemp
 def progress_of(session: Session, actor: Actor, student_id: int) -> StudentProgress:
     """A student's progress in their course, if the actor may see it."""
     student = get_student(session, actor, student_id)
-    return student_progress(session, student, student_course(session, student))
+    return student_progress(session, student, student_course(session, student, seen_by=actor))
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def student_in_class(
     classroom, student = get_class_student(session, actor, class_id, student_id)
     return StudentInClass(
         classroom,
-        student_progress(session, student, student_course(session, student)),
+        student_progress(session, student, classroom.course),
         _attempt_views(session, student.id, attempts),
         practice_mode(session, student),
     )
