@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from atpace.content.model import AnswerSpec
 from atpace.errors import Conflict, Forbidden, InvalidInput
-from atpace.services import placement, reports
+from atpace.services import placement, practice, reports
 from atpace.store.models import Item, ItemSkill, LearnerState, Skill
 from atpace.web.pages.student import MAP_STATE, skill_map_svg
 from tests.service.conftest import World, actor_of
@@ -70,6 +70,8 @@ def test_placement_checks_its_input_and_who_takes_it(session: Session, world: Wo
     with pytest.raises(InvalidInput) as wrong_item:
         placement.answer(session, student, status.item.item_id + 1, "1")
     assert wrong_item.value.field == "item_id"
+    with pytest.raises(Conflict, match="no hints during placement"):
+        practice.hint(session, student, status.item.item_id, 1)
     with pytest.raises(InvalidInput) as malformed:  # a blank answer is malformed whatever the kind
         placement.answer(session, student, status.item.item_id, "   ")
     assert malformed.value.field == "response"
@@ -92,3 +94,23 @@ def test_a_student_who_knows_everything_finishes_placement(session: Session, wor
         assert item is not None
         status = placement.answer(session, student, item.id, AnswerSpec.from_dict(item.answer).correct)
     assert status.items_used <= 20 and status.placed_mastered
+
+
+def test_a_placement_started_twice_at_once_is_a_conflict_not_an_error(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atpace.store.models import PlacementSession
+
+    student = actor_of(session, world.student_id)
+    first = placement.start(session, student)
+    real_get = Session.get
+
+    def racing_get(self: Session, entity: object, ident: object, **kw: object) -> object:
+        # The second request checked before the first one's row existed.
+        return None if entity is PlacementSession else real_get(self, entity, ident, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Session, "get", racing_get)
+    with pytest.raises(Conflict, match="already started"):
+        placement.start(session, student)
+    monkeypatch.undo()
+    assert placement.status(session, student).items_used == 0 and first.item is not None

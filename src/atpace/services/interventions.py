@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from atpace.engine.policy import MODES
-from atpace.errors import InvalidInput
+from atpace.errors import Conflict, InvalidInput
 from atpace.services.access import get_student, require_staff, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
@@ -65,7 +66,13 @@ def set_mode(session: Session, actor: Actor, student_id: int, mode: str | None, 
         setting = PracticeModeSetting(
             student_id=student.id, school_id=student.school_id, set_by_id=actor.user_id
         )
-        session.add(setting)
     setting.mode, setting.reason = mode, why
     setting.set_by_id, setting.updated_at = actor.user_id, utcnow()
-    session.flush()
+    try:
+        with session.begin_nested():  # a colleague may have set the first mode a moment ago
+            session.add(setting)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "the practice mode was changed at the same moment by someone else; reload and check"
+        ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
@@ -30,6 +31,8 @@ from atpace.store.models import (
     User,
     utcnow,
 )
+
+ALREADY_STARTED = "you have already started placement; answer its questions or see your map"
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,7 @@ def _item_for(session: Session, graph: CourseGraph, skill_key: str) -> Item:
 
     Items that practise this skill alone are preferred, so that the answer is evidence about it.
     """
-    skill_count = (
-        select(func.count()).where(ItemSkill.item_id == Item.id).correlate(Item).scalar_subquery()
-    )
+    skill_count = select(func.count()).where(ItemSkill.item_id == Item.id).correlate(Item).scalar_subquery()
     rows = session.execute(
         select(Item, skill_count)
         .join(ItemSkill, ItemSkill.item_id == Item.id)
@@ -125,7 +126,7 @@ def status(session: Session, actor: Actor) -> PlacementStatus:
 def start(session: Session, actor: Actor) -> PlacementStatus:
     student = _student(session, actor)
     if session.get(PlacementSession, student.id) is not None:
-        raise Conflict("you have already started placement; answer its questions or see your map")
+        raise Conflict(ALREADY_STARTED)
     course = student_course(session, student)
     graph = load_graph(session, course)
     engine = _engine(session, course, graph)
@@ -137,8 +138,12 @@ def start(session: Session, actor: Actor) -> PlacementStatus:
         student_id=student.id, school_id=student.school_id, course_id=course.id, state=state.to_json(),
         current_item_id=item.id,
     )  # fmt: skip
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # a second tab may have started it a moment ago
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(ALREADY_STARTED) from None
     return _status(engine, row, item, graph)
 
 

@@ -27,6 +27,7 @@ from atpace.store.models import (
     Item,
     ItemSkill,
     LearnerState,
+    PlacementSession,
     PracticeModeSetting,
     ReviewMemory,
     Skill,
@@ -286,6 +287,9 @@ def hint(session: Session, actor: Actor, item_id: int, number: int) -> tuple[str
     """Hint ``number`` (1-based) of an item in the student's course, and how many hints it has."""
     student = _require_student(session, actor)
     item = _course_item(session, student_course(session, student), item_id)
+    running = session.get(PlacementSession, student.id)
+    if running is not None and running.finished_at is None and running.current_item_id == item.id:
+        raise Conflict("no hints during placement: it finds what you can do on your own")
     if not 1 <= number <= len(item.hints):
         raise InvalidInput("number", f"this item has hints 1 to {len(item.hints)}")
     return str(item.hints[number - 1]), len(item.hints)
@@ -466,7 +470,11 @@ def _update_reviews(
             state, _ = policy.ReviewState.start(key, moment)
             if row is None:
                 row = ReviewMemory(
-                    school_id=student.school_id, student_id=student.id, skill_id=skill.id, state="", due_at=moment
+                    school_id=student.school_id,
+                    student_id=student.id,
+                    skill_id=skill.id,
+                    state="",
+                    due_at=moment,
                 )
                 session.add(row)
         elif row is not None and before >= threshold:
