@@ -24,9 +24,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(schools_app, name="schools")
 app.add_typer(kt_app, name="kt")
-app.command("simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery).")(
-    simulate
-)
+app.command(
+    "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
+)(simulate)
 console = Console()
 err = Console(stderr=True)
 

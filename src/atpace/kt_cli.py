@@ -43,7 +43,8 @@ def evaluate(
         str, typer.Option(help="Dataset name under shared/datasets (e.g. assist2009_pid) or folder.")
     ],
     model: Annotated[
-        str, typer.Option(help="Model name: bkt, bkt_forget, bkt_wide, elo, irt1pl, irt2pl, pfa, best_lr, dkt.")
+        str,
+        typer.Option(help="Model name: bkt, bkt_forget, bkt_wide, elo, irt1pl, irt2pl, pfa, best_lr, dkt."),
     ] = "bkt",
     folds: Annotated[str, typer.Option(help="Splits to run, e.g. 1-5 or 1,3.")] = "1-5",
     json_out: Annotated[

@@ -34,6 +34,11 @@ def test_teacher_lock_and_unlock_with_who_and_why(session: Session, world: World
     with pytest.raises(Conflict, match="paused by your teacher"):
         practice.next_item(session, student, root)
     assert practice.next_item(session, student, later).skill_key == later
+    interventions.set_override(session, teacher, world.student_id, root, "clear", "back to normal")
+    interventions.set_override(session, teacher, world.student_id, later, "clear", "wait for the basics")
+    cleared = reports.progress_of(session, student, world.student_id)
+    assert (cleared.skills[root].state, cleared.skills[later].state) == ("ready", "locked")
+    assert cleared.skills[root].override is None and cleared.skills[later].override is None
     with pytest.raises(Forbidden):
         interventions.set_override(
             session, actor_of(session, world.other_teacher_id), world.student_id, root, "unlock", "x"

@@ -1,10 +1,11 @@
-"""A teacher's decisions for one student: lock or unlock a skill, set the practice mode. Each keeps who and why."""
+"""A teacher's decisions for one student: lock, unlock or clear a skill, set the practice mode. Each keeps who and why."""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from atpace.engine import policy
 from atpace.engine.policy import MODES
 from atpace.errors import Conflict, InvalidInput
 from atpace.services.access import get_student, require_staff, student_course
@@ -26,11 +27,12 @@ def _reason(text: str, required: bool = True) -> str:
 def set_override(
     session: Session, actor: Actor, student_id: int, skill_key: str, action: str, reason: str
 ) -> SkillOverride:
-    """Lock or unlock a skill for a student (teachers of the student, school admins)."""
+    """Lock, unlock or clear (follow mastery again) a skill for a student (teachers of the student, school
+    admins); every decision is kept with who made it and why."""
     student = get_student(session, actor, student_id)
     require_staff(actor)
-    if action not in ("lock", "unlock"):
-        raise InvalidInput("action", "action must be lock or unlock")
+    if action not in policy.OVERRIDE_ACTIONS:
+        raise InvalidInput("action", "action must be lock, unlock or clear")
     graph = load_graph(session, student_course(session, student, seen_by=actor))
     skill = graph.skills.get(skill_key)
     if skill is None:

@@ -292,11 +292,12 @@ def _attempts_are_immutable(session: Session, _context: Any, _instances: Any) ->
 
 
 class SkillOverride(Base):
-    """A teacher's decision to lock or unlock a skill for one student; the newest per skill is in force."""
+    """A teacher's decision to lock, unlock or clear (follow mastery again) a skill for one student; the
+    newest per skill is in force."""
 
     __tablename__ = "skill_overrides"
     __table_args__ = (
-        CheckConstraint("action IN ('lock', 'unlock')", name="action_kind"),
+        CheckConstraint("action IN ('lock', 'unlock', 'clear')", name="action_kind"),
         Index("ix_skill_overrides_student_skill", "student_id", "skill_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -346,6 +347,8 @@ class PlacementSession(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(Text)
-    current_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), default=None)
+    current_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), default=None
+    )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -63,3 +63,10 @@ def test_unknown_skills_and_bad_probabilities_are_refused() -> None:
         progress(diamond(), {"zzz": 0.2, "unit": 1.5})
     with pytest.raises(ValueError, match="threshold"):
         MasteryRule(1.0)
+
+
+def test_a_cleared_override_leaves_the_skill_to_mastery() -> None:
+    lock = Override("equivalent", "lock", "Ms Rivera", "we do this in class first", NOW)
+    clear = Override("equivalent", "clear", "Ms Rivera", "done in class", NOW + timedelta(days=1))
+    state = progress(diamond(), {"unit": 0.99}, overrides=[clear, lock])
+    assert state.locked == () and "equivalent" in state.frontier and "equivalent" not in state.overrides

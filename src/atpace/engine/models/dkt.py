@@ -215,7 +215,9 @@ class DKT(KnowledgeTracer[DKTState]):
                 total += float(loss.detach())
             record = {"epoch": float(epoch + 1), "train_loss": total / len(batches)}
             if valid is not None and valid_batches is not None:
-                record["valid_auc"] = metrics.auc(valid.correct, self._predict(net, valid_batches, len(valid)))
+                record["valid_auc"] = metrics.auc(
+                    valid.correct, self._predict(net, valid_batches, len(valid))
+                )
                 if record["valid_auc"] > best_auc:
                     best_auc, stale = record["valid_auc"], 0
                     best_state = {k: v.clone() for k, v in net.state_dict().items()}

@@ -180,7 +180,6 @@ class _LogisticTracer(SkillItemCodes, KnowledgeTracer[CountState]):
         self._index()
 
 
-
 def _one_hot_rows(
     columns: list[tuple[NDArray[np.int64], NDArray[np.float64]]], n_rows: int, n_columns: int
 ) -> sp.csr_matrix:

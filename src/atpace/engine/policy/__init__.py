@@ -20,6 +20,7 @@ from atpace.engine.policy.placement import (
 )
 from atpace.engine.policy.progression import (
     DEFAULT_MASTERY_THRESHOLD,
+    OVERRIDE_ACTIONS,
     MasteryRule,
     Override,
     OverrideAction,
@@ -43,6 +44,7 @@ __all__ = [
     "DEFAULT_MASTERY_THRESHOLD",
     "DEFAULT_TARGETS",
     "MODES",
+    "OVERRIDE_ACTIONS",
     "Candidate",
     "Confidence",
     "DueReview",

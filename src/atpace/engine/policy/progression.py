@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 DEFAULT_MASTERY_THRESHOLD = 0.95
-OverrideAction = Literal["unlock", "lock"]
+OverrideAction = Literal["unlock", "lock", "clear"]  # clear: the skill follows mastery again
 OVERRIDE_ACTIONS: tuple[OverrideAction, ...] = get_args(OverrideAction)
 
 
@@ -49,7 +49,7 @@ class MasteryRule:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """A teacher's decision to unlock or lock one skill for one student."""
+    """A teacher's decision to unlock, lock or clear (undo either) one skill for one student."""
 
     skill_key: str
     action: OverrideAction
@@ -134,7 +134,7 @@ def progress(
     problems += [f"override for unknown skill {o.skill_key!r}" for o in overrides if o.skill_key not in known]
     if problems:
         raise ValueError("invalid progress input: " + "; ".join(problems))
-    in_force = _latest(overrides)
+    in_force = {key: o for key, o in _latest(overrides).items() if o.action != "clear"}
     mastered = {key for key in graph.skills if rule.is_mastered(mastery.get(key, 0.0))}
     locked = {key for key, o in in_force.items() if o.action == "lock"}
     unlocked = {key for key, o in in_force.items() if o.action == "unlock"}

@@ -194,7 +194,9 @@ class CourseGraphOut(BaseModel):
 
 class OverrideRequest(Request):
     skill_key: str = Field(min_length=1, max_length=64)
-    action: Literal["lock", "unlock"]
+    action: Literal["lock", "unlock", "clear"] = Field(
+        description="lock (pause), unlock (start before the prerequisites), clear (follow mastery again)"
+    )
     reason: str = Field(min_length=1, max_length=300)
 
 
