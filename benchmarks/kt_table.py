@@ -298,6 +298,7 @@ def main() -> None:
         report["datasets"][folder.name] = {"rows": rows, "update_us": updates}
     print("\n\n".join(out))
     if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, default=str))
 
 

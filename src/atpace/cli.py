@@ -68,9 +68,9 @@ def _persistent_secret(data_dir: Path) -> str:
 
 @app.command()
 def demo(
-    data_dir: Annotated[Path, typer.Option(help="Where the SQLite database and secret live.")] = Path(
-        ".atpace"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(envvar="ATPACE_DATA_DIR", help="Where the SQLite database and secret live.")
+    ] = Path(".atpace"),
     host: Host = "127.0.0.1",
     port: Port = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up the demo and exit.")] = False,

@@ -15,7 +15,8 @@ def test_demo_creates_then_reuses(tmp_path: Path) -> None:
     first = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve"])
     assert first.exit_code == 0, first.output
     assert "teacher@riverside.example" in first.output and "Created" in first.output
-    second = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--no-serve"])
+    # ATPACE_DATA_DIR (README, Configuration) is the default of --data-dir
+    second = runner.invoke(app, ["demo", "--no-serve"], env={"ATPACE_DATA_DIR": str(tmp_path)})
     assert second.exit_code == 0 and "Reusing" in second.output
     assert (tmp_path / "atpace.db").exists() and (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 

@@ -127,7 +127,7 @@ def next_item(
     if mixed_in is not None:
         skill_key = mixed_in.skill_key
         reason = (
-            f"Review mixed in: {progress.skills[skill_key].name}, last practised {mixed_in.days_since} days ago, "
+            f"Review mixed in: {progress.skills[skill_key].name}, last practised {mixed_in.ago}, "
             f"predicted recall {mixed_in.recall:.0%}"
         )
     skill = _practisable(progress, skill_key)

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -65,3 +66,13 @@ def test_only_a_due_or_wrong_answer_after_the_sitting_counts_as_a_review() -> No
     assert not state.counts_as_review(True, next_day)
     assert state.counts_as_review(False, next_day)  # forgetting shows before the due date
     assert state.counts_as_review(True, state.card.due)
+
+
+def test_days_since_read_as_a_student_reads_them() -> None:
+    state, _ = ReviewState.start("add", MASTERED)
+    assert [due_reviews([state], MASTERED + timedelta(days=d))[0].ago for d in (2, 3)] == [
+        "2 days ago",
+        "3 days ago",
+    ]
+    one = due_reviews([state], MASTERED + timedelta(days=2))[0]
+    assert replace(one, days_since=1).ago == "1 day ago" and replace(one, days_since=0).ago == "today"

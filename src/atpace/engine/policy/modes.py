@@ -5,7 +5,7 @@ point is the "85% rule" (Wilson, Shenhav, Straccia & Cohen 2019, *Nature Communi
 gradient-based learners the error rate that maximises learning is about 15.87%. Desirable-difficulties
 work (Bjork 1994) argues for harder practice for students who succeed easily, and the worked-example
 effect (Sweller & Cooper 1985) for showing solutions first to students who struggle. The defaults below
-were then chosen with the learner simulator (docs/policy.md, "Choosing the targets").
+were then chosen with the learner simulator (docs/policy.md, "Decisions and why", modes).
 """
 
 from __future__ import annotations

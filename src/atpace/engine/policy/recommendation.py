@@ -41,12 +41,6 @@ def name_list(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _days(days: int) -> str:
-    if days == 0:
-        return "today"
-    return "1 day ago" if days == 1 else f"{days} days ago"
-
-
 def recommend(
     graph: SkillGraph,
     mastery: Mapping[str, float],
@@ -95,7 +89,7 @@ def recommend(
     for due in due_reviews(reviews, now, review_policy):
         if due.skill_key in locked or due.skill_key not in state.mastered:
             continue  # a skill that fell below mastery is practised again, not reviewed
-        reason = f"Review: last practised {_days(due.days_since)}, predicted recall {due.recall:.0%}"
+        reason = f"Review: last practised {due.ago}, predicted recall {due.recall:.0%}"
         result.append(
             Recommendation("review", due.skill_key, reason, _BAND["review"] + (1.0 - due.recall) / 2)
         )

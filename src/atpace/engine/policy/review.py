@@ -156,6 +156,13 @@ class DueReview:
     days_since: int  # whole days since the last review or mastery
     recall: float  # predicted recall now, 0..1
 
+    @property
+    def ago(self) -> str:
+        """The days since, as a student reads them: "today", "1 day ago", "12 days ago"."""
+        if self.days_since == 0:
+            return "today"
+        return "1 day ago" if self.days_since == 1 else f"{self.days_since} days ago"
+
 
 def due_reviews(
     states: Iterable[ReviewState] | Mapping[str, ReviewState],
