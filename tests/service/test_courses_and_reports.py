@@ -95,3 +95,20 @@ def test_recent_attempts_are_newest_first(session: Session, world: World) -> Non
     assert [a.created_at for a in attempts] == sorted((a.created_at for a in attempts), reverse=True)
     with pytest.raises(Forbidden):
         reports.recent_attempts(session, actor_of(session, world.other_teacher_id), world.classmate_id)
+
+
+def test_a_course_with_a_skill_nobody_can_practise_is_refused(session: Session, world: World) -> None:
+    from dataclasses import replace
+
+    from atpace.content import FRACTIONS_COURSE
+    from atpace.content.model import SkillSpec
+    from atpace.store.models import Course, School
+
+    school = session.get(School, world.school_id)
+    assert school is not None
+    orphan = SkillSpec("percent", "Percentages", "Write a fraction as a percentage.", 6)
+    spec = replace(FRACTIONS_COURSE, key="fractions-plus", skills=(*FRACTIONS_COURSE.skills, orphan))
+    with pytest.raises(InvalidInput, match="none practise percent") as refused:
+        courses.import_course(session, school, spec)
+    assert refused.value.field == "items"
+    assert session.scalar(select(func.count(Course.id)).where(Course.key == "fractions-plus")) == 0

@@ -72,6 +72,14 @@ def import_course(session: Session, school: School, spec: CourseSpec) -> Course:
         spec.skill_graph()
     except (CycleError, UnknownSkillError) as error:
         raise InvalidInput("skills", str(error)) from error
+    try:
+        item_specs = spec.items()
+    except ValueError as error:
+        raise InvalidInput("items", str(error)) from error
+    practised = {key for item in item_specs for key in item.skill_keys}
+    without = [skill.key for skill in spec.skills if skill.key not in practised]
+    if without:  # such a skill could be neither practised nor placed, so never mastered
+        raise InvalidInput("items", f"every skill needs items; none practise {', '.join(without)}")
     if session.scalar(select(Course).where(Course.school_id == school.id, Course.key == spec.key)):
         raise Conflict(f"course {spec.key!r} already exists in {school.name}")
     course = Course(
@@ -106,7 +114,6 @@ def import_course(session: Session, school: School, spec: CourseSpec) -> Course:
     }
     session.add_all(templates.values())
     session.flush()
-    item_specs = spec.items()
     items = [
         Item(
             school_id=school.id,
