@@ -91,6 +91,7 @@ def test_student_pages_show_map_practice_and_feedback(database: RollbackDatabase
         and "Ready: a starting skill" in learn.text
     )
     page = client.get("/practice")
+    assert page.text.count("<html") == 1 and page.text.count('<main id="main"') == 1  # one page, not two
     token = csrf_of(page.text)
     item_id = re.search(r'name="item_id" value="(\d+)"', page.text).group(1)  # type: ignore[union-attr]
     skill = re.search(r'name="skill_key" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
@@ -100,9 +101,14 @@ def test_student_pages_show_map_practice_and_feedback(database: RollbackDatabase
         typed_id = str(typed_item(session, world.course_id, skill).id)
     form = {"item_id": typed_id, "skill_key": skill, "client_attempt_id": "page-1", "csrf_token": token}
     malformed = client.post(
-        "/practice/answer", data={**form, "response": "3//4"}, headers={"hx-request": "true"}
+        "/practice/answer",
+        data={**form, "response": "3//4", "hints_used": "1", "confidence": "3"},
+        headers={"hx-request": "true"},
     )
-    assert malformed.status_code == 422  # the reason is shown and the item stays
+    # What the student had on screen stays: the hint they read, their confidence, their answer.
+    assert 'data-hint="1"' in malformed.text and 'value="3" checked' in malformed.text
+    assert 'value="3//4"' in malformed.text
+    assert malformed.status_code == 422 and "<html" not in malformed.text  # the card alone, for htmx
     assert 'id="answer-error"' in malformed.text and f'name="item_id" value="{typed_id}"' in malformed.text
     feedback = client.post("/practice/answer", data={**form, "response": "0", "client_attempt_id": "page-2"},
                            headers={"hx-request": "true"})  # fmt: skip
@@ -144,19 +150,28 @@ def test_teacher_decisions_from_the_student_page(database: RollbackDatabase, wor
     missing_reason = client.post(
         f"{url}/overrides", data={"skill_key": skill, "action": "lock", "reason": " ", "csrf_token": token}
     )
-    assert missing_reason.status_code == 422 and "Reason: say why" in missing_reason.text
+    # The refusal is shown next to the form, on the student page, with the teacher's choices kept.
+    assert missing_reason.status_code == 422 and 'id="override-form"' in missing_reason.text
+    assert re.search(r'id="decision-error">Say why in 1-300 characters', missing_reason.text)
+    assert f'<option value="{skill}" selected>' in missing_reason.text
+    assert '<option value="lock" selected>' in missing_reason.text
     saved = client.post(
         f"{url}/overrides",
         data={"skill_key": skill, "action": "lock", "reason": "after the trip", "csrf_token": token},
     )
-    assert saved.status_code == 303
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?saved=decision#decisions")
+    assert 'id="saved">Decision saved.' in client.get(saved.headers["location"]).text
     mode = client.post(
         f"{url}/mode", data={"mode": "support", "reason": "new to fractions", "csrf_token": token}
     )
     assert mode.status_code == 303
     after = client.get(url).text
-    assert "locked by Ms. Rivera: after the trip" in after
+    assert "locked by Ms. Rivera: after the trip" in after and "(paused by a teacher)" in after
     assert 'id="current-mode">support<' in after
+    student = client_for(database)
+    log_in(student, "student01@riverside.example")
+    learn = student.get("/learn").text  # the student sees the pause and the teacher's reason
+    assert 'id="paused-skills"' in learn and "Locked by Ms. Rivera: after the trip" in learn
 
 
 def test_out_of_range_ids_and_nul_characters_are_a_422_page(database: RollbackDatabase, world: World) -> None:
@@ -165,7 +180,7 @@ def test_out_of_range_ids_and_nul_characters_are_a_422_page(database: RollbackDa
     nul = client.post(
         "/login", data={"email": "x\x00@y.z", "password": "p", "csrf_token": csrf_of(page.text)}
     )
-    assert nul.status_code == 422 and "email" in nul.text
+    assert nul.status_code == 422 and "Email" in nul.text
     log_in(client, "teacher@riverside.example")
     for url in (f"/classes/{2**63}", f"/classes/{world.class_id}/students/{2**63}"):
         response = client.get(url)

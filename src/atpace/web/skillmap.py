@@ -135,9 +135,10 @@ def _node(
     )
     if recommended:
         stroke = ("#2456c9", "3.5", "")
-    muted = state in ("locked", "not-started")
-    if muted:  # solid, so that edges behind stay hidden; only the text is muted
+    if state in ("locked", "not-started") and p is None:
+        # Not started and not yet open: muted grey ink on the light grey fill (still above 4.5:1).
         ink = "#4b5366"
+    # A node with a mastery colour keeps black or white ink, whatever its state, so it stays readable.
     lines = textwrap.wrap(name, 22)[:2]
     if len(textwrap.wrap(name, 22)) > 2:
         lines[1] = lines[1][:20] + "…"

@@ -91,18 +91,22 @@ def choose_mode(
     right_streak = _streak(recent, True)
     accuracy = sum(recent) / len(recent)
     if wrong_streak >= config.support_streak:
-        reason = f"Support mode: {wrong_streak} answers in a row were not right, so hints and a worked example come first"
+        reason = f"Support mode: {wrong_streak} answers in a row were not right, so {SUPPORT_OFFER}"
         return _decision("support", config, "recent answers", reason)
     if accuracy <= config.support_accuracy:
+        right = sum(recent)
         reason = (
-            f"Support mode: {sum(recent)} of your last {len(recent)} answers were right, "
-            "so hints and a worked example come first"
+            f"Support mode: {right} of your last {len(recent)} answers {'was' if right == 1 else 'were'} "
+            f"right, so {SUPPORT_OFFER}"
         )
         return _decision("support", config, "recent answers", reason)
     if right_streak >= config.challenge_streak:
         reason = f"Challenge mode: {right_streak} right answers in a row, so the questions get harder"
         return _decision("challenge", config, "recent answers", reason)
     return _decision("standard", config, "recent answers", "Standard mode: questions matched to your level")
+
+
+SUPPORT_OFFER = "the questions get easier and a worked example comes first (hints whenever you ask)"
 
 
 def _streak(answers: Sequence[bool], value: bool) -> int:

@@ -39,5 +39,7 @@ def placement_answer(
         if error.field != "response":
             raise
         status = placement.status(session, actor)
-        return render(request, "placement.html", actor, status_code=422, status=status, error=error.message)
+        return render(
+            request, "placement.html", actor, status_code=422, status=status, error=error.message, response=response
+        )
     return RedirectResponse("/placement", status_code=303)

@@ -116,9 +116,11 @@ def practice_answer(
             raise
         # Malformed input is not a wrong answer: show the same item again with the reason.
         item = practice.next_item_by_id(session, actor, item_id, skill_key)
+        # Keep what the student already had on screen: the hints they read and their confidence.
+        shown = [practice.hint(session, actor, item_id, n)[0] for n in range(1, min(hints_used, item.hint_count) + 1)]
         return render(
             request, "_answer_form.html", actor, status_code=422, item=item, client_attempt_id=client_attempt_id,
-            error=error.message, response=response, hints_used=hints_used,
+            error=error.message, response=response, hints_shown=shown, confidence=confidence,
         )  # fmt: skip
     progress = reports.progress_of(session, actor, actor.user_id)
     return render(request, "_feedback.html", actor, outcome=outcome, item_id=item_id, progress=progress)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from atpace.errors import Forbidden
+from atpace.errors import Forbidden, InvalidInput
 from atpace.services import interventions, reports
 from atpace.services.access import get_class_student
+from atpace.services.auth import Actor
 from atpace.store.models import Role
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
@@ -37,19 +40,51 @@ def class_page(
     return render(request, "class.html", actor, heatmap=heatmap)
 
 
+SAVED = {"mode": "Practice mode saved.", "decision": "Decision saved."}
+
+
 @router.get("/classes/{class_id}/students/{student_id}")
 def student_page(
-    request: Request, class_id: PathId, student_id: PathId, actor: ActorDep, session: SessionDep
+    request: Request,
+    class_id: PathId,
+    student_id: PathId,
+    actor: ActorDep,
+    session: SessionDep,
+    saved: Annotated[str | None, Query(max_length=16), Text] = None,
+) -> Response:
+    return _student_page(request, actor, session, class_id, student_id, notice=SAVED.get(saved or ""))
+
+
+def _student_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    class_id: int,
+    student_id: int,
+    *,
+    notice: str | None = None,
+    form_error: FormError | None = None,
 ) -> Response:
     view = reports.student_in_class(session, actor, class_id, student_id)
     return render(
-        request, "student.html", actor, classroom=view.classroom, progress=view.progress,
-        attempts=view.attempts, skill_map=skill_map_svg(view.progress, None), mode=view.mode,
+        request, "student.html", actor, status_code=422 if form_error else 200, classroom=view.classroom,
+        progress=view.progress, attempts=view.attempts, skill_map=skill_map_svg(view.progress, None),
+        mode=view.mode, notice=notice, form_error=form_error,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FormError:
+    """A refused decision, shown next to its form with what the teacher typed."""
+
+    form: str  # "mode" or "decision"
+    message: str
+    values: dict[str, str]
 
 
 @router.post("/classes/{class_id}/students/{student_id}/overrides")
 def override_form(
+    request: Request,
     class_id: PathId,
     student_id: PathId,
     actor: ActorDep,
@@ -59,12 +94,20 @@ def override_form(
     reason: Annotated[str, Form(max_length=300), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
-    interventions.set_override(session, actor, student_id, skill_key, action, reason)
-    return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)
+    try:
+        interventions.set_override(session, actor, student_id, skill_key, action, reason)
+    except InvalidInput as error:
+        values = {"skill_key": skill_key, "action": action, "reason": reason}
+        failed = FormError("decision", _sentence(error), values)
+        return _student_page(request, actor, session, class_id, student_id, form_error=failed)
+    return RedirectResponse(
+        f"/classes/{class_id}/students/{student_id}?saved=decision#decisions", status_code=303
+    )
 
 
 @router.post("/classes/{class_id}/students/{student_id}/mode")
 def mode_form(
+    request: Request,
     class_id: PathId,
     student_id: PathId,
     actor: ActorDep,
@@ -73,5 +116,15 @@ def mode_form(
     reason: Annotated[str, Form(max_length=300), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
-    interventions.set_mode(session, actor, student_id, mode or None, reason)
-    return RedirectResponse(f"/classes/{class_id}/students/{student_id}#decisions", status_code=303)
+    try:
+        interventions.set_mode(session, actor, student_id, mode or None, reason)
+    except InvalidInput as error:
+        failed = FormError("mode", _sentence(error), {"mode": mode, "reason": reason})
+        return _student_page(request, actor, session, class_id, student_id, form_error=failed)
+    return RedirectResponse(
+        f"/classes/{class_id}/students/{student_id}?saved=mode#decisions", status_code=303
+    )
+
+
+def _sentence(error: InvalidInput) -> str:
+    return error.message[:1].upper() + error.message[1:]

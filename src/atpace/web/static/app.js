@@ -15,6 +15,9 @@
   document.addEventListener("htmx:after:swap", function () {
     stampTimers(document);
     var first = document.querySelector("#feedback, #answer-error");
-    if (first) first.focus && first.setAttribute("tabindex", "-1");
+    if (first) {
+      first.setAttribute("tabindex", "-1");  // focusable from script, not a tab stop
+      first.focus();
+    }
   });
 })();
