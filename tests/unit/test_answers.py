@@ -140,7 +140,9 @@ def test_short_text_is_case_and_space_insensitive() -> None:
         assert status(SYMBOL, response) == "correct", response
     wrong = check_answer(SYMBOL, "<")
     assert wrong.status == "incorrect" and wrong.message == "Not quite: the answer is >."
-    assert status(SYMBOL, "zebra") == "incorrect"
+    assert status(SYMBOL, "less than") == "incorrect" and status(SYMBOL, "3/4 < 1/2") == "incorrect"
+    not_a_comparison = check_answer(SYMBOL, "three quarters")  # not marked wrong: asked again
+    assert not_a_comparison.status == "malformed" and "Type <, > or =" in not_a_comparison.message
     assert status(SYMBOL, " ") == "malformed"
 
 

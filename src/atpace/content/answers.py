@@ -73,12 +73,24 @@ def _check_choice(answer: AnswerSpec, response: str) -> CheckResult:
     return CheckResult("incorrect", f"Not quite: the answer is {answer.correct}, not {chosen}.", chosen)
 
 
+COMPARISON_WORDS = {
+    ">": ("greater than", "greater", "is greater than", "bigger than", "bigger", "more than", "larger than"),
+    "<": ("less than", "less", "is less than", "smaller than", "smaller", "fewer than"),
+    "=": ("equal", "equals", "equal to", "is equal to", "the same", "same", "=="),
+}
+_COMPARISON_KEYS = {key for symbol, words in COMPARISON_WORDS.items() for key in (symbol, *words)}
+
+
 def _text_key(text: str) -> str:
     return "".join(clean(text).casefold().split()).rstrip(".!")
 
 
 def _check_text(answer: AnswerSpec, response: str) -> CheckResult:
     normalized = " ".join(clean(response).split())
+    if answer.correct in COMPARISON_WORDS and not any(sign in normalized for sign in "<>="):
+        known = {_text_key(word) for word in _COMPARISON_KEYS}
+        if _text_key(response) not in known:  # e.g. "three quarters": not a comparison at all
+            return CheckResult("malformed", "Type <, > or = (or words such as 'less than')", None)
     accepted = {_text_key(text) for text in (answer.correct, *answer.alternatives)}
     if _text_key(response) in accepted:
         return CheckResult("correct", "Correct!", normalized)

@@ -10,6 +10,7 @@ from fractions import Fraction
 from math import lcm
 from typing import TypeVar
 
+from atpace.content.answers import COMPARISON_WORDS
 from atpace.content.model import DIFFICULTY_RANGE, AnswerSpec, ItemKind, ItemSpec, TemplateSpec, choice_key
 from atpace.content.numbers import MalformedAnswer, fmt, fmt_decimal, fmt_mixed, read
 
@@ -171,17 +172,10 @@ def numeric_answer(value: Fraction | int) -> AnswerSpec:
     return AnswerSpec("numeric", fmt_decimal(Fraction(value)))
 
 
-_SYMBOL_WORDS = {
-    ">": ("greater than", "greater", "is greater than", "bigger than", "bigger", "more than", "larger than"),
-    "<": ("less than", "less", "is less than", "smaller than", "smaller", "fewer than"),
-    "=": ("equal", "equals", "equal to", "is equal to", "the same", "same", "=="),
-}
-
-
 def symbol_answer(left: str, right: str, value_left: Fraction, value_right: Fraction) -> AnswerSpec:
     """Short text answer ``<``, ``>`` or ``=`` for comparing two numbers; words are accepted too."""
     symbol = ">" if value_left > value_right else "<" if value_left < value_right else "="
-    return AnswerSpec("short_text", symbol, alternatives=(*_SYMBOL_WORDS[symbol], f"{left} {symbol} {right}"))
+    return AnswerSpec("short_text", symbol, alternatives=(*COMPARISON_WORDS[symbol], f"{left} {symbol} {right}"))
 
 
 def _value(text: str) -> Fraction | None:
