@@ -71,7 +71,7 @@ def _add_answer_key_route(app: FastAPI, database: Database) -> None:
             spec = AnswerSpec.from_dict(item.answer)
         wrong = next(
             c
-            for c in [*spec.choices, "0", "1", "7/9", "99", "zebra"]
+            for c in [*spec.choices, "0", "1", "7/9", "99", "zebra", "<", ">", "="]
             if check_answer(spec, c).status == "incorrect"
         )
         return {"correct": spec.correct, "wrong": wrong}

@@ -28,7 +28,7 @@ def wrong_response(session: Session, item_id: int) -> str:
     item = session.get(Item, item_id)
     assert item is not None
     spec = AnswerSpec.from_dict(item.answer)
-    for candidate in [*spec.choices, "0", "1", "7/9", "99", "zebra"]:
+    for candidate in [*spec.choices, "0", "1", "7/9", "99", "zebra", "<", ">", "="]:
         if check_answer(spec, candidate).status == "incorrect":
             return candidate
     raise AssertionError("no wrong answer found")

@@ -126,7 +126,7 @@ def test_own_answer_is_correct_and_a_wrong_answer_exists() -> None:
     for item in ITEMS:
         assert check_answer(item.answer, item.answer.correct).correct, item.key
         assert AnswerSpec.from_dict(item.answer.to_dict()) == item.answer
-        candidates = [*item.answer.choices, "0", "1", "7/9", "99", "zebra"]
+        candidates = [*item.answer.choices, "0", "1", "7/9", "99", "zebra", "<", ">", "="]
         assert any(check_answer(item.answer, c).status == "incorrect" for c in candidates), item.key
         if item.kind in ("fraction", "numeric"):
             result = check_answer(item.answer, "3//4")
