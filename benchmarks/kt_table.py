@@ -212,7 +212,9 @@ def table(dataset: str, rows: dict[str, list[dict[str, Any]]], updates: dict[str
         std = [r["standard"] for r in results]
         att = [r["attempt"] for r in results if r.get("attempt")]
         fit_s = [r["fit_seconds"] for r in results]
-        published = PUBLISHED.get(name.split(" ")[0], {}).get(dataset)
+        # peers are named "pyBKT 1.4.3 (C++)"; only the plain one has a published figure
+        key = name.split(" ")[0].lower() if " forgets" not in name else ""
+        published = PUBLISHED.get(key, {}).get(dataset)
         update = updates.get(name)
         lines.append(
             "| " + " | ".join([

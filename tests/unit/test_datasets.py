@@ -38,6 +38,12 @@ def test_akt_four_line_blocks_group_duplicated_multi_skill_rows(tmp_path: Path) 
     assert log.one_attempt_per_row().attempt.tolist() == [0, 1, 2, 3, 4]
 
 
+def test_akt_same_problem_and_skill_again_is_a_second_attempt(tmp_path: Path) -> None:
+    # problem 7 with skills 3 and 4 (one attempt), then problem 7 / skill 3 again with the same answer
+    log = read_akt(write(tmp_path, "r_pid.csv", "0,1001\n7,7,7,7\n3,4,3,4\n1,1,1,1\n"))
+    assert log.attempt.tolist() == [0, 0, 1, 1]
+
+
 def test_akt_three_line_blocks_with_trailing_commas(tmp_path: Path) -> None:
     log = read_akt(write(tmp_path, "y.csv", "3\n5,5,6,\n1,0,1,\n2\n6,6,\n0,1,\n"))
     assert not log.has_items and len(log) == 5 and log.attempt.tolist() == [0, 1, 2, 3, 4]
@@ -87,6 +93,20 @@ def test_pybkt_csv_malformed_values_and_columns(tmp_path: Path) -> None:
         DatasetFormatError, match=r"m\.csv:1: expected columns 'skill_name' or 'KC\(Default\)'"
     ):
         read_pybkt_csv(missing)
+
+
+def test_ids_are_text_and_a_row_without_its_order_is_refused(tmp_path: Path) -> None:
+    log = read_log(write(tmp_path, "ids.csv", "student,skill,correct\n007,1,1\n7,1,0\n"))
+    assert log.student_ids == ("007", "7")  # two students, not one number
+    no_order = write(tmp_path, "o.csv", "user_id,skill_name,correct,order_id\na,s,1,1\na,s,0,\na,s,1,3\n")
+    with pytest.raises(DatasetFormatError, match=r"o\.csv:3: expected a value in column 'order_id'"):
+        read_pybkt_csv(no_order)
+    bad_order = write(tmp_path, "b.csv", "user_id,skill_name,correct,order_id\na,s,1,first\n")
+    with pytest.raises(DatasetFormatError, match=r"b\.csv:2: .*'order_id'"):
+        read_pybkt_csv(bad_order)
+    no_time = write(tmp_path, "t.csv", "student,skill,correct,timestamp\na,s,1,2024-01-01T10:00:00\na,s,0,\n")
+    with pytest.raises(DatasetFormatError, match=r"t\.csv:3: expected a value in column 'timestamp'"):
+        read_log(no_time)
 
 
 def test_generic_csv_and_parquet_logs(tmp_path: Path) -> None:

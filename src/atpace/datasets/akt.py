@@ -108,6 +108,24 @@ def read_akt(path: str | Path, lines_per_student: int | None = None) -> Interact
     return _log_from_arrays(names, students, problems, skills, responses)
 
 
+def _repeats_a_skill(new_attempt: NDArray[np.bool_], skill: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Rows that would join an attempt already holding their skill.
+
+    A multi-skill problem is written as consecutive rows with the same problem and answer, one per
+    skill; the same skill again is a second answer to the problem, so it starts a new attempt.
+    """
+    repeats = np.zeros(new_attempt.shape[0], dtype=bool)
+    held: set[int] = set()
+    for row in range(new_attempt.shape[0]):
+        if new_attempt[row]:
+            held = set()
+        elif int(skill[row]) in held:
+            repeats[row] = True
+            held = set()
+        held.add(int(skill[row]))
+    return repeats
+
+
 def _log_from_arrays(
     names: list[str],
     students: list[NDArray[np.int64]],
@@ -125,6 +143,7 @@ def _log_from_arrays(
         new_attempt[1:] = (
             (student[1:] != student[:-1]) | (problem[1:] != problem[:-1]) | (correct[1:] != correct[:-1])
         )
+        new_attempt |= _repeats_a_skill(new_attempt, skill)
     attempt = np.cumsum(new_attempt) - 1
     skill_vocab, skill_codes = np.unique(skill, return_inverse=True)
     if (problem >= 0).any():

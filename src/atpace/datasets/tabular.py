@@ -31,6 +31,10 @@ PYBKT_COLUMNS = {
     "order_id": ("order_id", "Row"),
     "item": ("problem_id", "Problem Name"),
 }
+ID_COLUMNS = frozenset(
+    {"student", "skill", "skills", "item"}
+    | {name for key in ("user_id", "skill_name", "item") for name in PYBKT_COLUMNS[key]}
+)
 _TRUE = {"1", "1.0", "true", "True", "TRUE"}
 _FALSE = {"0", "0.0", "false", "False", "FALSE"}
 
@@ -51,11 +55,14 @@ def _read_table(path: Path) -> tuple[pa.Table, bool]:
     if not header.strip():
         raise DatasetFormatError(path, 1, "expected a header line naming the columns")
     delimiter = "\t" if header.count("\t") > header.count(",") else ","
+    # Ids are text: "007" and "7" are two students, not one number.
+    names = [name.strip().strip('"') for name in header.rstrip("\r\n").split(delimiter)]
+    id_types = {name: pa.string() for name in names if name in ID_COLUMNS}
     try:
         table = pacsv.read_csv(
             path,
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=True),
+            convert_options=pacsv.ConvertOptions(column_types=id_types, strings_can_be_null=True),
             read_options=pacsv.ReadOptions(block_size=1 << 24),
         )
     except pa.ArrowInvalid as error:
@@ -97,13 +104,17 @@ def _timestamps(path: Path, table: pa.Table, name: str, csv: bool) -> NDArray[np
     column = table.column(name)
     if pa.types.is_timestamp(column.type):
         micros = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
-        return np.asarray(micros, dtype=np.float64) / 1e6
+        seconds = np.asarray(micros, dtype=np.float64) / 1e6
+        _no_missing_number(path, seconds, name, csv)
+        return seconds
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-        return np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+        numbers = np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+        _no_missing_number(path, numbers, name, csv)
+        return numbers
     out = np.full(len(column), np.nan)
     for row, value in enumerate(column.cast(pa.string()).to_pylist()):
         if value is None or value == "":
-            continue
+            continue  # reported below with the other missing times
         try:
             out[row] = float(value)
         except ValueError:
@@ -116,7 +127,17 @@ def _timestamps(path: Path, table: pa.Table, name: str, csv: bool) -> NDArray[np
                     f"expected an ISO 8601 time or seconds in {name!r}, found {value!r}",
                 ) from None
             out[row] = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    _no_missing_number(path, out, name, csv)
     return out
+
+
+def _no_missing_number(path: Path, values: NDArray[np.float64], name: str, csv: bool) -> None:
+    """A row without its time or order could not be placed in its student's sequence."""
+    missing = np.flatnonzero(np.isnan(values))
+    if missing.size:
+        raise DatasetFormatError(
+            path, _where(path, int(missing[0]), csv), f"expected a value in column {name!r} (it orders the rows)"
+        )
 
 
 def _expand_skills(skills: Sequence[object], separator: str) -> tuple[NDArray[np.int64], list[str | None]]:
@@ -187,7 +208,7 @@ def read_pybkt_csv(path: str | Path) -> InteractionLog:
     _no_missing(path, student, columns["user_id"], csv)
     order_name = _column(table, PYBKT_COLUMNS["order_id"])
     if order_name is not None:
-        order = table.column(order_name).cast(pa.float64()).to_numpy(zero_copy_only=False)
+        order = _timestamps(path, table, order_name, csv)  # numbers (or times), none missing
     else:
         order = np.arange(len(student), dtype=np.float64)
     item_name = _column(table, PYBKT_COLUMNS["item"])

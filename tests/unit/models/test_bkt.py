@@ -143,3 +143,12 @@ def test_response_matrices_regroup_answers_per_skill_and_student_in_time_order()
     )
     matrices = {log.skill_ids[s]: m.tolist() for s, m in response_matrices(log)}
     assert matrices == {"x": [[1, 0, 1], [0, 1, -1]], "y": [[1]]}
+
+
+def test_a_skill_without_training_rows_gets_the_default_not_the_em_start() -> None:
+    log = InteractionLog.from_columns(
+        ["s1"] * 6 + ["s2"] * 3, ["x"] * 6 + ["y"] * 3, [1, 0, 1, 1, 0, 1, 1, 1, 0]
+    ).head_students(1)  # keeps "y" in the vocabulary, with no rows
+    model = BKT().fit(log)
+    assert "y" in model.skill_ids_
+    assert np.array_equal(model.params_[model.skill_ids_.index("y")], model.default_params_)

@@ -89,6 +89,27 @@ def test_online_updates_reproduce_batch_predictions(name: str, log: InteractionL
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_online_matches_batch_on_skills_unseen_in_training_and_a_skill_named_twice(
+    name: str, log: InteractionLog
+) -> None:
+    m = model(name).fit(log)
+    seen = log.skill_ids[0]
+    # a new student: two attempts on a skill never seen in training, one naming a seen skill twice, then it
+    steps = [(("new-skill",), True), (("new-skill",), False), ((seen, seen), True), ((seen,), True)]
+    rows = [(skills, correct, n) for n, (skills, correct) in enumerate(steps) for _ in skills]
+    fresh = InteractionLog.from_columns(
+        ["newcomer"] * len(rows), [s for skills, _, _ in rows for s in skills[:1]],
+        [int(c) for _, c, _ in rows], attempt=[n for _, _, n in rows],
+    )  # fmt: skip
+    batch = m.predict_proba(fresh)
+    state = m.initial_state()
+    for n, (skills, correct) in enumerate(steps):
+        expected = float(np.mean(batch[fresh.attempt == n]))
+        assert m.predict_attempt(state, skills) == pytest.approx(expected, abs=1e-5), (name, n)
+        state = m.update(state, Attempt(skills=skills, correct=correct))
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_json_round_trip_keeps_predictions(name: str, log: InteractionLog) -> None:
     m = model(name).fit(log)
     text = m.to_json()

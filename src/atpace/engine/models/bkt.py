@@ -400,6 +400,8 @@ class BKT(KnowledgeTracer[BKTState]):
         self.n_observations_ = seqs.rows_per_skill
         self.fallback_ = float(log.correct.mean())
         self.default_params_ = np.median(self.params_[seqs.rows_per_skill > 0], axis=0)
+        # A skill of the vocabulary with no training rows (a slice of a log) was not fitted: defaults.
+        self.params_[seqs.rows_per_skill == 0] = self.default_params_
         self._live_params: dict[str, BKTParams] = {}
         self.fitted_ = True
         return self
@@ -459,8 +461,8 @@ class BKT(KnowledgeTracer[BKTState]):
 
     def update(self, state: BKTState, attempt: Attempt) -> BKTState:
         new = dict(state)
-        for skill in attempt.skills:
-            p, params = self._learned(state, skill)
+        for skill in attempt.skills:  # a skill named twice is updated twice, as in predict_proba
+            p, params = self._learned(new, skill)
             new[skill] = learner.update(p, attempt.correct, params)
         return new
 

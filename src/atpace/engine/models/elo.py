@@ -131,6 +131,7 @@ class Elo(KnowledgeTracer[EloState]):
         self.by_skill_ = not log.has_items
         self.item_ids_ = log.skill_ids if self.by_skill_ else log.item_ids
         self.skill_ids_ = log.skill_ids
+        self.skill_set_ = frozenset(self.skill_ids_)
         self.item_index_ = {key: i for i, key in enumerate(self.item_ids_)}
         difficulty = np.zeros(len(self.item_ids_))
         counts = np.zeros(len(self.item_ids_))
@@ -183,10 +184,12 @@ class Elo(KnowledgeTracer[EloState]):
         for skill, z in zip(attempt.skills or (None,), logits, strict=False):
             error = (float(attempt.correct) - 1.0 / (1.0 + math.exp(-z))) / rows
             new.theta += self.alpha / (1.0 + self.beta * state.count) * error
-            if skill is not None:
-                n = state.count_skill.get(skill, 0.0)
+            # As in the batch filter: no rating for a skill unseen in training, and a skill named twice
+            # in one attempt is updated twice in turn.
+            if skill is not None and skill in self.skill_set_:
+                n = new.count_skill.get(skill, 0.0)
                 new.theta_skill[skill] = (
-                    state.theta_skill.get(skill, 0.0) + self.alpha / (1.0 + self.beta * n) * error * rows
+                    new.theta_skill.get(skill, 0.0) + self.alpha / (1.0 + self.beta * n) * error * rows
                 )
                 new.count_skill[skill] = n + 1.0
         return new
@@ -205,6 +208,7 @@ class Elo(KnowledgeTracer[EloState]):
         self.by_skill_ = bool(data["by_skill"])
         self.item_ids_ = tuple(data["item_ids"])
         self.skill_ids_ = tuple(data["skill_ids"])
+        self.skill_set_ = frozenset(self.skill_ids_)
         self.difficulty_ = np.asarray(data["difficulty"], dtype=np.float64)
         self.item_count_ = np.asarray(data["item_count"], dtype=np.float64)
         self.item_index_ = {key: i for i, key in enumerate(self.item_ids_)}
