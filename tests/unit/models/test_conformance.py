@@ -124,3 +124,15 @@ def test_json_round_trip_keeps_predictions(name: str, log: InteractionLog) -> No
 def test_unknown_model_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown model 'nope'"):
         make_model("nope")
+
+
+def test_dkt_scores_a_skill_unseen_in_training_as_the_average_skill(log: InteractionLog) -> None:
+    if not HAS_TORCH:  # pragma: no cover - CI installs torch (extra "deep")
+        pytest.fail("torch is part of the test environment")
+    import torch
+
+    m = model("dkt").fit(log)
+    known = len(m.skill_ids_)
+    weight, embed = m.network_.out.weight, m.network_.embed.weight
+    assert torch.allclose(weight[known], weight[:known].mean(dim=0))
+    assert torch.allclose(embed[1 + 2 * known + 1], embed[2 : 1 + 2 * known : 2].mean(dim=0))

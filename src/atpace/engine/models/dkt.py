@@ -108,6 +108,18 @@ def _batches(
     return batches
 
 
+def _average_unknown_skill(net: _Network, known: int) -> None:
+    """No training row has the "unknown skill" index, so its weights are still random: make it the
+    average skill (output row and the two input embeddings) for skills first met at test time."""
+    with torch.no_grad():
+        net.out.weight[known] = net.out.weight[:known].mean(dim=0)
+        net.out.bias[known] = net.out.bias[:known].mean()
+        for answer in (0, 1):  # token 1 + 2 * skill + answer
+            net.embed.weight[1 + 2 * known + answer] = net.embed.weight[1 + answer : 1 + 2 * known : 2].mean(
+                dim=0
+            )
+
+
 def _row_logits(net: _Network, batch: _Batch) -> torch.Tensor:
     logits, _ = net(batch.tokens)
     at_query = torch.gather(logits, 1, batch.query_step.unsqueeze(-1).expand(-1, -1, logits.shape[-1]))
@@ -228,6 +240,7 @@ class DKT(KnowledgeTracer[DKTState]):
                 break
         if best_state is not None:
             net.load_state_dict(best_state)
+        _average_unknown_skill(net, len(self.skill_ids_))
         net.eval()
         self.network_ = net
         self.fitted_ = True
