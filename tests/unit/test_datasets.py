@@ -123,7 +123,10 @@ def test_generic_csv_and_parquet_logs(tmp_path: Path) -> None:
     pq.write_table(table, tmp_path / "g.parquet")
     parquet = read_any(tmp_path / "g.parquet")
     assert len(parquet) == 3 and parquet.attempt.tolist() == [0, 0, 1]
+    trailing = read_log(write(tmp_path, "s.csv", "student,skills,correct\na,x;,1\na,x;;y,0\n"))
+    assert [trailing.skill_ids[k] for k in trailing.skill] == ["x", "x", "y"]  # no skill-less rows
     bad = write(tmp_path, "t.csv", "student,skill,correct,timestamp\na,x,1,yesterday\n")
+
     with pytest.raises(DatasetFormatError, match=r"t\.csv:2: expected an ISO 8601 time"):
         read_log(bad)
     empty = write(tmp_path, "e.csv", "student,skill,correct\n,x,1\n")
@@ -145,6 +148,8 @@ def test_platform_rows_become_a_log() -> None:
     assert log.skill[0] == -1 and log.attempt.tolist() == [0, 1, 2, 2]
     with pytest.raises(ValueError, match="row 0: expected a datetime"):
         log_from_rows([(1, 1, ["a"], True, "today")])  # type: ignore[list-item]
+    no_item = log_from_rows([(1, None, ["a"], True, t0), (1, None, ["a"], False, t0 + timedelta(minutes=1))])
+    assert no_item.item.tolist() == [-1, -1] and no_item.item_ids == ()  # not one shared item "None"
 
 
 def test_dataset_names_resolve_through_the_environment(

@@ -19,7 +19,7 @@ def log_from_rows(rows: Iterable[AttemptRow]) -> InteractionLog:
     Naive timestamps are taken as UTC (the platform stores UTC). Rows are ordered by student, then time.
     """
     students: list[str] = []
-    items: list[str] = []
+    items: list[str | None] = []
     skills: list[str | None] = []
     correct: list[int] = []
     attempts: list[int] = []
@@ -37,7 +37,7 @@ def log_from_rows(rows: Iterable[AttemptRow]) -> InteractionLog:
         tags: list[str | None] = [*keys] or [None]
         for key in tags:
             students.append(str(student))
-            items.append(str(item))
+            items.append(None if item is None else str(item))  # no item: code -1, not the text "None"
             skills.append(key)
             correct.append(1 if right else 0)
             attempts.append(index)
@@ -48,7 +48,7 @@ def log_from_rows(rows: Iterable[AttemptRow]) -> InteractionLog:
         student=students,
         skill=np.asarray(skills, dtype=object),
         correct=np.asarray(correct, dtype=np.int8),
-        item=items,
+        item=np.asarray(items, dtype=object),
         attempt=attempts,
         timestamp=times,
     )

@@ -153,7 +153,9 @@ def _expand_skills(skills: Sequence[object], separator: str) -> tuple[NDArray[np
         parts = (
             list(cell) if isinstance(cell, list | tuple) else (str(cell).split(separator) if cell else [None])
         )
-        parts = [p.strip() if isinstance(p, str) else p for p in parts] or [None]
+        parts = [p.strip() if isinstance(p, str) else p for p in parts]
+        # "A;" or "A;;B": the empty pieces are separators, not a skill-less row
+        parts = [p for p in parts if p not in ("", None)] or [None]
         source.extend([row] * len(parts))
         out.extend(parts)
     return np.asarray(source, dtype=np.int64), out
