@@ -135,12 +135,12 @@ def outcome_time(session: Session, world: World):  # type: ignore[no-untyped-def
     )
 
 
-def test_due_reviews_are_recommended_and_mixed_into_practice(session: Session, world: World) -> None:
+def most_mastered_student(session: Session) -> int:
+    """The demo student with the most mastered skills (three weeks of history): their reviews are due."""
     from sqlalchemy import func
 
     from atpace.store.models import LearnerState
 
-    # The demo student with the most mastered skills (three weeks of history): their reviews are due.
     student_id = session.scalar(
         select(LearnerState.student_id)
         .where(LearnerState.mastered_at.is_not(None))
@@ -149,6 +149,11 @@ def test_due_reviews_are_recommended_and_mixed_into_practice(session: Session, w
         .limit(1)
     )
     assert student_id is not None
+    return student_id
+
+
+def test_due_reviews_are_recommended_and_mixed_into_practice(session: Session, world: World) -> None:
+    student_id = most_mastered_student(session)
     student = actor_of(session, student_id)
     progress = reports.progress_of(session, student, student_id)
     reviews = [r for r in progress.recommendations if r.kind == "review"]
@@ -211,18 +216,7 @@ def test_an_item_shared_by_two_skills_is_not_asked_twice_in_a_session(session: S
 
 
 def test_a_review_mixed_in_does_not_end_the_skill_in_progress(session: Session, world: World) -> None:
-    from sqlalchemy import func
-
-    from atpace.store.models import LearnerState
-
-    student_id = session.scalar(
-        select(LearnerState.student_id)
-        .where(LearnerState.mastered_at.is_not(None))
-        .group_by(LearnerState.student_id)
-        .order_by(func.count().desc(), LearnerState.student_id)
-        .limit(1)
-    )
-    assert student_id is not None
+    student_id = most_mastered_student(session)
     student = actor_of(session, student_id)
     current = reports.progress_of(session, student, student_id).ready[0]
     for n in range(6):
