@@ -78,19 +78,21 @@ COMPARISON_WORDS = {
     "<": ("less than", "less", "is less than", "smaller than", "smaller", "fewer than"),
     "=": ("equal", "equals", "equal to", "is equal to", "the same", "same", "=="),
 }
-_COMPARISON_KEYS = {key for symbol, words in COMPARISON_WORDS.items() for key in (symbol, *words)}
 
 
 def _text_key(text: str) -> str:
     return "".join(clean(text).casefold().split()).rstrip(".!")
 
 
+# Every response that reads as a comparison, in _text_key form (built once).
+_COMPARISON_KEYS = {_text_key(key) for symbol, words in COMPARISON_WORDS.items() for key in (symbol, *words)}
+
+
 def _check_text(answer: AnswerSpec, response: str) -> CheckResult:
     normalized = " ".join(clean(response).split())
-    if answer.correct in COMPARISON_WORDS and not any(sign in normalized for sign in "<>="):
-        known = {_text_key(word) for word in _COMPARISON_KEYS}
-        if _text_key(response) not in known:  # e.g. "three quarters": not a comparison at all
-            return CheckResult("malformed", "Type <, > or = (or words such as 'less than')", None)
+    is_comparison = any(sign in normalized for sign in "<>=") or _text_key(response) in _COMPARISON_KEYS
+    if answer.correct in COMPARISON_WORDS and not is_comparison:  # e.g. "three quarters"
+        return CheckResult("malformed", "Type <, > or = (or words such as 'less than')", None)
     accepted = {_text_key(text) for text in (answer.correct, *answer.alternatives)}
     if _text_key(response) in accepted:
         return CheckResult("correct", "Correct!", normalized)

@@ -175,7 +175,9 @@ def numeric_answer(value: Fraction | int) -> AnswerSpec:
 def symbol_answer(left: str, right: str, value_left: Fraction, value_right: Fraction) -> AnswerSpec:
     """Short text answer ``<``, ``>`` or ``=`` for comparing two numbers; words are accepted too."""
     symbol = ">" if value_left > value_right else "<" if value_left < value_right else "="
-    return AnswerSpec("short_text", symbol, alternatives=(*COMPARISON_WORDS[symbol], f"{left} {symbol} {right}"))
+    return AnswerSpec(
+        "short_text", symbol, alternatives=(*COMPARISON_WORDS[symbol], f"{left} {symbol} {right}")
+    )
 
 
 def _value(text: str) -> Fraction | None:

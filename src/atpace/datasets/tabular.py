@@ -100,7 +100,8 @@ def _correct(path: Path, table: pa.Table, name: str, csv: bool) -> NDArray[np.in
     return right.astype(np.int8)
 
 
-def _timestamps(path: Path, table: pa.Table, name: str, csv: bool) -> NDArray[np.float64]:
+def _order_key(path: Path, table: pa.Table, name: str, csv: bool) -> NDArray[np.float64]:
+    """The column that orders a student's rows (times, as seconds, or order ids); none may be missing."""
     column = table.column(name)
     if pa.types.is_timestamp(column.type):
         micros = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
@@ -136,7 +137,9 @@ def _no_missing_number(path: Path, values: NDArray[np.float64], name: str, csv: 
     missing = np.flatnonzero(np.isnan(values))
     if missing.size:
         raise DatasetFormatError(
-            path, _where(path, int(missing[0]), csv), f"expected a value in column {name!r} (it orders the rows)"
+            path,
+            _where(path, int(missing[0]), csv),
+            f"expected a value in column {name!r} (it orders the rows)",
         )
 
 
@@ -210,7 +213,7 @@ def read_pybkt_csv(path: str | Path) -> InteractionLog:
     _no_missing(path, student, columns["user_id"], csv)
     order_name = _column(table, PYBKT_COLUMNS["order_id"])
     if order_name is not None:
-        order = _timestamps(path, table, order_name, csv)  # numbers (or times), none missing
+        order = _order_key(path, table, order_name, csv)
     else:
         order = np.arange(len(student), dtype=np.float64)
     item_name = _column(table, PYBKT_COLUMNS["item"])
@@ -240,7 +243,7 @@ def read_log(path: str | Path, skill_separator: str = ";") -> InteractionLog:
         else _strings(table, columns["skill"]).tolist()
     )
     times = (
-        _timestamps(path, table, "timestamp", csv)
+        _order_key(path, table, "timestamp", csv)
         if "timestamp" in table.column_names
         else np.full(len(student), np.nan)
     )

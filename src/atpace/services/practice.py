@@ -7,7 +7,7 @@ states of every skill the item practises, and the feedback are written together 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import func, select
@@ -35,7 +35,7 @@ from atpace.store.models import (
     utcnow,
 )
 
-SESSION = timedelta(hours=3)  # items answered this recently are not asked again
+SESSION = policy.SITTING  # one sitting: items answered this recently are not asked again
 MODE_WINDOW = 5  # recent answers that decide the practice mode
 CONFIDENCE_WORDS: dict[int, policy.Confidence] = {1: "low", 2: "low", 3: "medium", 4: "high"}
 
@@ -146,15 +146,14 @@ def _review_to_mix_in(
     """A due review of a mastered skill, every few items of new practice (policy.review_slot)."""
     if progress.skills.get(skill_key) is None or progress.skills[skill_key].state == "mastered":
         return None  # already reviewing
-    reviews = progress.reviews
     due = [
         d
-        for d in policy.due_reviews(reviews, now or utcnow())
+        for d in policy.due_reviews(progress.reviews, now or utcnow())
         if progress.skills[d.skill_key].state == "mastered"
     ]
     if not due:
         return None
-    reviewed = {progress.course_graph.skills[r.skill_key].id for r in reviews}
+    reviewed = {progress.course_graph.skills[r.skill_key].id for r in progress.reviews}
     recent = session.scalars(
         select(Attempt.skill_id)
         .where(Attempt.student_id == student.id, Attempt.created_at >= (now or utcnow()) - SESSION)
@@ -285,14 +284,26 @@ def _worked_example(session: Session, skill_id: int, shown: Item) -> tuple[str, 
 
 def hint(session: Session, actor: Actor, item_id: int, number: int) -> tuple[str, int]:
     """Hint ``number`` (1-based) of an item in the student's course, and how many hints it has."""
+    item = _hinted_item(session, actor, item_id)
+    if not 1 <= number <= len(item.hints):
+        raise InvalidInput("number", f"this item has hints 1 to {len(item.hints)}")
+    return str(item.hints[number - 1]), len(item.hints)
+
+
+def hints_shown(session: Session, actor: Actor, item_id: int, count: int) -> list[str]:
+    """The first ``count`` hints of an item (those the student has read), in one lookup."""
+    item = _hinted_item(session, actor, item_id)
+    return [str(text) for text in item.hints[: max(count, 0)]]
+
+
+def _hinted_item(session: Session, actor: Actor, item_id: int) -> Item:
+    """An item of the student's course whose hints may be shown (not the question of a running placement)."""
     student = _require_student(session, actor)
     item = _course_item(session, student_course(session, student), item_id)
     running = session.get(PlacementSession, student.id)
     if running is not None and running.finished_at is None and running.current_item_id == item.id:
         raise Conflict("no hints during placement: it finds what you can do on your own")
-    if not 1 <= number <= len(item.hints):
-        raise InvalidInput("number", f"this item has hints 1 to {len(item.hints)}")
-    return str(item.hints[number - 1]), len(item.hints)
+    return item
 
 
 def _course_item(session: Session, course: Course, item_id: int) -> Item:

@@ -14,13 +14,13 @@ from pydantic import AfterValidator
 MAX_ID = 2**63 - 1  # the largest BIGINT
 
 
-def _no_nul(value: str) -> str:
+def no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
 
 
-Text = AfterValidator(_no_nul)
+Text = AfterValidator(no_nul)
 """Metadata for ``Annotated[str, Form(...), Text]`` and other text inputs."""
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -25,6 +25,16 @@ def cell_style(value: float | None) -> str:
     return f"background:{background};color:{text_color_on(background)}"
 
 
+def sentence(text: str) -> str:
+    """A message as a sentence: first letter capital (service messages start in lower case)."""
+    return text[:1].upper() + text[1:]
+
+
+# The student's "how sure are you?" scale, as asked on the answer form and shown to the teacher.
+CONFIDENCE_LABELS = {1: "Guessing", 2: "Unsure", 3: "Fairly sure", 4: "Certain"}
+
 templates.env.filters["percent"] = percent
+templates.env.filters["sentence"] = sentence
+templates.env.globals["CONFIDENCE_LABELS"] = CONFIDENCE_LABELS
 templates.env.filters["when"] = when
 templates.env.filters["cell_style"] = cell_style

@@ -30,6 +30,7 @@ from atpace.engine.policy.progression import (
 )
 from atpace.engine.policy.recommendation import Recommendation, RecommendationKind, choose, recommend
 from atpace.engine.policy.review import (
+    SITTING,
     Confidence,
     DueReview,
     ReviewPolicy,
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_TARGETS",
     "MODES",
     "OVERRIDE_ACTIONS",
+    "SITTING",
     "Candidate",
     "Confidence",
     "DueReview",

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 Confidence = Literal["low", "medium", "high"]
-SITTING = timedelta(hours=3)  # answers closer together than this are one practice sitting
+SITTING = timedelta(hours=3)  # answers closer together than this are one practice sitting (a session)
 CONFIDENCE_LEVELS: tuple[Confidence, ...] = get_args(Confidence)
 
 

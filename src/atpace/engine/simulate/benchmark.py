@@ -184,14 +184,13 @@ def run_simulation(
         raise ValueError(
             f"invalid simulation size: students={students} (>= 1), pilot_students={pilot_students} (>= 20)"
         )
-    sim_course = course
-    graph = sim_course.graph
-    cohort = make_students(graph, sim_course.params, students, seed, mix)
+    graph = course.graph
+    cohort = make_students(graph, course.params, students, seed, mix)
     # The pilot cohort that calibrates the placement test is a different draw of students.
-    pilot = make_students(graph, sim_course.params, pilot_students, seed + 10_007, mix)
+    pilot = make_students(graph, course.params, pilot_students, seed + 10_007, mix)
     # only atpace's own policy places students; the others need no calibration
-    bank = calibrate_placement(sim_course, pilot, seed) if "atpace" in include else None
-    fixed_n = fixed_n_for(sim_course, cohort)
+    bank = calibrate_placement(course, pilot, seed) if "atpace" in include else None
+    fixed_n = fixed_n_for(course, cohort)
     atpace = AtpacePolicy(bank, modes=ModeConfig(targets=dict(targets or DEFAULT_TARGETS)))
     available: dict[str, AtpacePolicy | SequentialPolicy] = {
         "fixed": FixedPolicy(fixed_n),
@@ -210,11 +209,10 @@ def run_simulation(
     placement: dict[str, Any] = {"mean_items": math.nan, "max_items": 0, "skill_accuracy": math.nan}
     for slot, name in enumerate(include):
         policy = available[name]
-        traces = [run_policy(policy, sim_course, student, seed, slot) for student in cohort]
+        traces = [run_policy(policy, course, student, seed, slot) for student in cohort]
         reports[name] = summarise(name, traces, cohort, len(graph.skills))
-        placed = [t.placement for t in traces if t.placement is not None]
-        if name == "atpace" and placed:
-            placement = _placement_summary(placed, cohort)
+        if name == "atpace":  # only atpace's own policy places students
+            placement = _placement_summary([t.placement for t in traces if t.placement is not None], cohort)
     counts: dict[str, int] = {}
     for student in cohort:
         counts[student.kind] = counts.get(student.kind, 0) + 1

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from atpace.web.inputs import MAX_ID
+from atpace.web.inputs import MAX_ID, no_nul
 
 
 class Request(BaseModel):
@@ -17,9 +17,7 @@ class Request(BaseModel):
     @classmethod
     def _storable_text(cls, value: object) -> object:
         """No NUL in any text field (PostgreSQL cannot store it)."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
+        return no_nul(value) if isinstance(value, str) else value
 
 
 class TokenRequest(Request):

@@ -40,6 +40,12 @@ def placement_answer(
             raise
         status = placement.status(session, actor)
         return render(
-            request, "placement.html", actor, status_code=422, status=status, error=error.message, response=response
+            request,
+            "placement.html",
+            actor,
+            status_code=422,
+            status=status,
+            error=error.message,
+            response=response,
         )
     return RedirectResponse("/placement", status_code=303)

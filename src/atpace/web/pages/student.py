@@ -117,7 +117,7 @@ def practice_answer(
         # Malformed input is not a wrong answer: show the same item again with the reason.
         item = practice.next_item_by_id(session, actor, item_id, skill_key)
         # Keep what the student already had on screen: the hints they read and their confidence.
-        shown = [practice.hint(session, actor, item_id, n)[0] for n in range(1, min(hints_used, item.hint_count) + 1)]
+        shown = practice.hints_shown(session, actor, item_id, hints_used)
         return render(
             request, "_answer_form.html", actor, status_code=422, item=item, client_attempt_id=client_attempt_id,
             error=error.message, response=response, hints_shown=shown, confidence=confidence,

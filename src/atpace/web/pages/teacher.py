@@ -98,7 +98,7 @@ def override_form(
         interventions.set_override(session, actor, student_id, skill_key, action, reason)
     except InvalidInput as error:
         values = {"skill_key": skill_key, "action": action, "reason": reason}
-        failed = FormError("decision", _sentence(error), values)
+        failed = FormError("decision", error.message, values)
         return _student_page(request, actor, session, class_id, student_id, form_error=failed)
     return RedirectResponse(
         f"/classes/{class_id}/students/{student_id}?saved=decision#decisions", status_code=303
@@ -119,12 +119,8 @@ def mode_form(
     try:
         interventions.set_mode(session, actor, student_id, mode or None, reason)
     except InvalidInput as error:
-        failed = FormError("mode", _sentence(error), {"mode": mode, "reason": reason})
+        failed = FormError("mode", error.message, {"mode": mode, "reason": reason})
         return _student_page(request, actor, session, class_id, student_id, form_error=failed)
     return RedirectResponse(
         f"/classes/{class_id}/students/{student_id}?saved=mode#decisions", status_code=303
     )
-
-
-def _sentence(error: InvalidInput) -> str:
-    return error.message[:1].upper() + error.message[1:]
