@@ -60,8 +60,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _add_answer_key_route(app: FastAPI, database: Database) -> None:
     """Test server only: tells the browser test a right and a wrong answer, as a student cannot know."""
     from atpace.content.answers import check_answer
-    from atpace.content.model import AnswerSpec
-    from atpace.store.models import Item
+    from atpace.content.spec import AnswerSpec
+    from atpace.store.tables import Item
 
     @app.get("/__test__/answer/{item_id}", include_in_schema=False)
     def answer_key(item_id: int) -> dict[str, str]:

@@ -14,7 +14,7 @@ from atpace.services.auth import Actor, create_user
 from atpace.services.courses import import_course
 from atpace.services.demo import ensure_demo_school
 from atpace.store.db import Database, make_engine, upgrade
-from atpace.store.models import (
+from atpace.store.tables import (
     Classroom,
     ClassTeacher,
     Course,

@@ -10,7 +10,7 @@ from atpace.engine.policy import ReviewState
 from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import interventions, practice, reports
 from atpace.services.practice import AnswerInput
-from atpace.store.models import ReviewMemory
+from atpace.store.tables import ReviewMemory
 from tests.service.conftest import World, actor_of
 from tests.service.test_practice import correct_response, wrong_response
 
@@ -125,7 +125,7 @@ def test_mastery_starts_a_review_memory_and_a_review_is_recorded(session: Sessio
 
 
 def outcome_time(session: Session, world: World):  # type: ignore[no-untyped-def]
-    from atpace.store.models import Attempt
+    from atpace.store.tables import Attempt
 
     return session.scalar(
         select(Attempt.created_at)
@@ -139,7 +139,7 @@ def most_mastered_student(session: Session) -> int:
     """The demo student with the most mastered skills (three weeks of history): their reviews are due."""
     from sqlalchemy import func
 
-    from atpace.store.models import LearnerState
+    from atpace.store.tables import LearnerState
 
     student_id = session.scalar(
         select(LearnerState.student_id)
@@ -180,8 +180,8 @@ def test_an_item_shared_by_two_skills_is_not_asked_twice_in_a_session(session: S
     from sqlalchemy import func
 
     from atpace.engine import policy
-    from atpace.engine.learner import BKTParams
-    from atpace.store.models import Attempt, Item, ItemSkill
+    from atpace.engine.bkt_online import BKTParams
+    from atpace.store.tables import Attempt, Item, ItemSkill
 
     shared_id, first_skill, second_skill = session.execute(
         select(ItemSkill.item_id, func.min(ItemSkill.skill_id), func.max(ItemSkill.skill_id))

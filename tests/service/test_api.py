@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from atpace.store.models import Attempt
+from atpace.store.tables import Attempt
 from tests.service.conftest import RollbackDatabase, World
 from tests.service.web import bearer, client_for
 
@@ -145,7 +145,7 @@ def test_a_failed_commit_is_reported_and_not_taken_for_success(database: Rollbac
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    from atpace.store.models import PracticeModeSetting
+    from atpace.store.tables import PracticeModeSetting
 
     app = client_for(database).app
     client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)

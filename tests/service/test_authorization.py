@@ -9,7 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from atpace.store.models import Item, ItemSkill
+from atpace.store.tables import Item, ItemSkill
 from tests.service.conftest import RollbackDatabase, World
 from tests.service.web import bearer, client_for
 
@@ -143,9 +143,9 @@ def actor_ids(world: World) -> dict[str, int]:
 
 
 def fixture_ids(database: RollbackDatabase, world: World) -> dict[str, object]:
-    from atpace.content.model import AnswerSpec
+    from atpace.content.spec import AnswerSpec
     from atpace.services.courses import load_graph
-    from atpace.store.models import Course
+    from atpace.store.tables import Course
 
     with database.transaction() as session:
         course = session.get(Course, world.course_id)
@@ -221,7 +221,7 @@ def test_route_access_by_role(database: RollbackDatabase, world: World, case: Ca
 def test_teacher_of_two_classes_sees_a_student_only_under_their_own_class(
     database: RollbackDatabase, world: World
 ) -> None:
-    from atpace.store.models import ClassTeacher, PracticeModeSetting
+    from atpace.store.tables import ClassTeacher, PracticeModeSetting
 
     with database.transaction() as session:
         session.add(ClassTeacher(class_id=world.other_class_id, user_id=world.teacher_id))
@@ -253,7 +253,7 @@ def test_a_teacher_sees_and_changes_a_student_only_in_the_course_of_their_own_cl
     from atpace.content import FRACTIONS_COURSE
     from atpace.services.auth import create_user
     from atpace.services.courses import import_course
-    from atpace.store.models import Classroom, ClassTeacher, Enrollment, Role, School, User
+    from atpace.store.tables import Classroom, ClassTeacher, Enrollment, Role, School, User
 
     with database.transaction() as session:
         school = session.get(School, world.school_id)

@@ -10,7 +10,7 @@ from atpace.errors import Forbidden, InvalidInput, NotFound
 from atpace.services import courses, reports
 from atpace.services.access import get_course
 from atpace.services.demo import ensure_demo_school
-from atpace.store.models import Attempt, SkillPrerequisite, User
+from atpace.store.tables import Attempt, SkillPrerequisite, User
 from tests.service.conftest import World, actor_of
 
 
@@ -101,8 +101,8 @@ def test_a_course_with_a_skill_nobody_can_practise_is_refused(session: Session, 
     from dataclasses import replace
 
     from atpace.content import FRACTIONS_COURSE
-    from atpace.content.model import SkillSpec
-    from atpace.store.models import Course, School
+    from atpace.content.spec import SkillSpec
+    from atpace.store.tables import Course, School
 
     school = session.get(School, world.school_id)
     assert school is not None

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from atpace.engine.learner import BKTParams
+from atpace.engine.bkt_online import BKTParams
 from atpace.services.learner_params import fit_course
 from atpace.services.progress import load_parameters
-from atpace.store.models import Course, LearnerModelParameters
+from atpace.store.tables import Course, LearnerModelParameters
 from tests.service.conftest import World
 
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from atpace.content.model import AnswerSpec
+from atpace.content.spec import AnswerSpec
 from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import placement, practice, reports
-from atpace.store.models import Item, ItemSkill, LearnerState, Skill
+from atpace.store.tables import Item, ItemSkill, LearnerState, Skill
 from atpace.web.pages.student import MAP_STATE, skill_map_svg
 from tests.service.conftest import World, actor_of
 from tests.service.test_practice import wrong_response
@@ -99,7 +99,7 @@ def test_a_student_who_knows_everything_finishes_placement(session: Session, wor
 def test_a_placement_started_twice_at_once_is_a_conflict_not_an_error(
     session: Session, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from atpace.store.models import PlacementSession
+    from atpace.store.tables import PlacementSession
 
     student = actor_of(session, world.student_id)
     first = placement.start(session, student)

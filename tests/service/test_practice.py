@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from atpace.content.model import AnswerSpec
-from atpace.engine.learner import BKTParams, SkillParameters, update
+from atpace.content.spec import AnswerSpec
+from atpace.engine.bkt_online import BKTParams, SkillParameters, update
 from atpace.engine.policy import item_params
 from atpace.errors import Conflict, InvalidInput
 from atpace.services import practice, reports
 from atpace.services.practice import AnswerInput
-from atpace.store.models import Attempt, ImmutableRowError, Item, LearnerModelParameters, LearnerState
+from atpace.store.tables import Attempt, ImmutableRowError, Item, LearnerModelParameters, LearnerState
 from tests.service.conftest import World, actor_of, typed_item
 
 

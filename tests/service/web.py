@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from atpace.config import Settings
 from atpace.services.auth import issue_token
 from atpace.store.db import Database
-from atpace.store.models import User
+from atpace.store.tables import User
 from atpace.web.app import create_app
 
 TEST_SETTINGS = dict(

@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from atpace.content.answers import CheckResult, MalformedAnswer, check_answer, parse_rational
-from atpace.content.model import AnswerSpec
+from atpace.content.spec import AnswerSpec
 
 HALF = AnswerSpec("fraction", "1/2")
 HALF_SIMPLEST = AnswerSpec("fraction", "1/2", require_simplest=True)

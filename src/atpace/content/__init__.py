@@ -2,7 +2,7 @@
 
 from atpace.content.answers import CheckResult, MalformedAnswer, check_answer, parse_rational
 from atpace.content.fractions import FRACTIONS_COURSE
-from atpace.content.model import AnswerSpec, CourseSpec, ItemKind, ItemSpec, SkillSpec, TemplateSpec
+from atpace.content.spec import AnswerSpec, CourseSpec, ItemKind, ItemSpec, SkillSpec, TemplateSpec
 
 __all__ = [
     "FRACTIONS_COURSE",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from atpace.content.model import AnswerSpec, choice_key
+from atpace.content.spec import AnswerSpec, choice_key
 from atpace.content.numbers import MalformedAnswer, clean, read
 
 __all__ = ["CheckResult", "MalformedAnswer", "check_answer", "parse_rational"]

@@ -10,7 +10,7 @@ from atpace.content import (
     templates_parts,
     templates_word,
 )
-from atpace.content.model import CourseSpec, SkillSpec
+from atpace.content.spec import CourseSpec, SkillSpec
 
 __all__ = ["FRACTIONS_COURSE", "SKILLS"]
 

@@ -20,7 +20,7 @@ from atpace.content.build import (
     template,
     unit_word,
 )
-from atpace.content.model import TemplateSpec
+from atpace.content.spec import TemplateSpec
 from atpace.content.templates_basics import COMPARE_PROMPT
 
 

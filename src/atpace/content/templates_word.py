@@ -19,7 +19,7 @@ from atpace.content.build import (
     rng_for,
     template,
 )
-from atpace.content.model import TemplateSpec
+from atpace.content.spec import TemplateSpec
 from atpace.content.templates_add import mixed_cases, mixed_steps
 from atpace.content.templates_parts import proper
 

@@ -1,4 +1,4 @@
-"""Loaders of knowledge-tracing logs into :class:`atpace.engine.models.log.InteractionLog`.
+"""Loaders of knowledge-tracing logs into :class:`atpace.engine.models.interaction_log.InteractionLog`.
 
 * :func:`read_akt`: the AKT / DKVMN / DKT line format of the shared ASSISTments files (and their splits)
 * :func:`read_pybkt_csv`: pyBKT's columns (user_id, skill_name, correct, order_id)
@@ -16,7 +16,7 @@ from atpace.datasets.akt import Fold, iter_splits, load_fold, read_akt, resolve_
 from atpace.datasets.errors import DatasetFormatError
 from atpace.datasets.platform import log_from_rows
 from atpace.datasets.tabular import read_log, read_pybkt_csv
-from atpace.engine.models.log import InteractionLog
+from atpace.engine.models.interaction_log import InteractionLog
 
 __all__ = [
     "DatasetFormatError",

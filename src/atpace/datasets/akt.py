@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from atpace.datasets.errors import DatasetFormatError
-from atpace.engine.models.log import InteractionLog, concat
+from atpace.engine.models.interaction_log import InteractionLog, concat
 
 Part = Literal["train", "valid", "test"]
 

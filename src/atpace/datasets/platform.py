@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from atpace.engine.models.log import InteractionLog
+from atpace.engine.models.interaction_log import InteractionLog
 
 AttemptRow = tuple[object, object, Sequence[str], bool, datetime]
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
 from atpace.datasets.errors import DatasetFormatError
-from atpace.engine.models.log import InteractionLog
+from atpace.engine.models.interaction_log import InteractionLog
 
 PYBKT_COLUMNS = {
     "user_id": ("user_id", "Anon Student Id"),

@@ -31,7 +31,7 @@ import numpy as np
 
 from atpace.engine import metrics
 from atpace.engine.models.base import KnowledgeTracer
-from atpace.engine.models.log import InteractionLog, concat
+from atpace.engine.models.interaction_log import InteractionLog, concat
 
 PROTOCOL = (
     "fit on train k (+ valid k unless the model tunes on valid); predict each test row from the same "

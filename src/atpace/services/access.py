@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from atpace.errors import Forbidden, NotFound
 from atpace.services.auth import Actor
-from atpace.store.models import Classroom, ClassTeacher, Course, Enrollment, Role, User
+from atpace.store.tables import Classroom, ClassTeacher, Course, Enrollment, Role, User
 
 
 def get_student(session: Session, actor: Actor, student_id: int) -> User:

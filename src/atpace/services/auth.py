@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from atpace.errors import Conflict, InvalidInput, TooManyAttempts, Unauthenticated
-from atpace.store.models import AuthToken, Role, School, User, utcnow
+from atpace.store.tables import AuthToken, Role, School, User, utcnow
 
 _hasher = PasswordHash.recommended()  # argon2id
 # A real hash to verify against when the e-mail is unknown, so both cases take the same time.

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from atpace.content.model import CourseSpec
+from atpace.content.spec import CourseSpec
 from atpace.engine.graph import CycleError, SkillGraph, UnknownSkillError
 from atpace.errors import Conflict, InvalidInput
 from atpace.services.access import get_course, require_course_editor
 from atpace.services.auth import Actor
-from atpace.store.models import Course, Item, ItemSkill, ItemTemplate, School, Skill, SkillPrerequisite
+from atpace.store.tables import Course, Item, ItemSkill, ItemTemplate, School, Skill, SkillPrerequisite
 
 
 @dataclass(frozen=True)

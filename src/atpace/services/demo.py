@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from atpace.content import FRACTIONS_COURSE
 from atpace.content.answers import check_answer
-from atpace.content.model import AnswerSpec
-from atpace.engine import learner, policy
+from atpace.content.spec import AnswerSpec
+from atpace.engine import bkt_online, policy
 from atpace.services.auth import create_user
 from atpace.services.courses import CourseGraph, import_course, load_graph
-from atpace.store.models import (
+from atpace.store.tables import (
     Attempt,
     Classroom,
     ClassTeacher,
@@ -132,7 +132,7 @@ def _simulate_history(
     rng: random.Random,
 ) -> None:
     """A few weeks of practice by a simulated learner with their own pace and prior knowledge."""
-    params = learner.BKTParams()
+    params = bkt_online.BKTParams()
     learn_rate = rng.choice((0.03, 0.06, 0.1, 0.1, 0.15, 0.25))  # slow ... fast learners
     prior_knowledge = rng.choice((0.0, 0.1, 0.3))  # some start knowing the early skills
     knows = {key: rng.random() < prior_knowledge for key in graph.skills}
@@ -156,7 +156,7 @@ def _simulate_history(
             if not knows[key] and rng.random() < learn_rate:
                 knows[key] = True
             before = mastery.get(key, params.prior)
-            after = learner.update(before, correct, params)
+            after = bkt_online.update(before, correct, params)
             mastery[key] = after
             tally = counts.setdefault(key, [0, 0])
             tally[0] += 1

@@ -11,7 +11,7 @@ from atpace.errors import Conflict, InvalidInput
 from atpace.services.access import get_student, require_staff, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
-from atpace.store.models import PracticeModeSetting, SkillOverride, utcnow
+from atpace.store.tables import PracticeModeSetting, SkillOverride, utcnow
 
 MAX_REASON = 300
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from atpace.datasets.platform import log_from_rows
 from atpace.engine.models.bkt import fit_skill_parameters
 from atpace.store.db import Database
-from atpace.store.models import Attempt, Course, ItemSkill, LearnerModelParameters, School, Skill
+from atpace.store.tables import Attempt, Course, ItemSkill, LearnerModelParameters, School, Skill
 
 MIN_ATTEMPTS = 200  # fewer answers than this fit noise, not skills
 

@@ -14,14 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
-from atpace.content.model import AnswerSpec
+from atpace.content.spec import AnswerSpec
 from atpace.engine import policy
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import require_student, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
 from atpace.services.progress import load_parameters
-from atpace.store.models import (
+from atpace.store.tables import (
     Course,
     Item,
     ItemSkill,

@@ -15,13 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
-from atpace.content.model import AnswerSpec
-from atpace.engine import learner, policy
+from atpace.content.spec import AnswerSpec
+from atpace.engine import bkt_online, policy
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import require_student, student_course
 from atpace.services.auth import Actor
 from atpace.services.progress import StudentProgress, load_parameters, student_progress
-from atpace.store.models import (
+from atpace.store.tables import (
     Attempt,
     Course,
     Item,
@@ -228,7 +228,7 @@ def _choose_item(
     student_id: int,
     skill_id: int,
     p_learned: float,
-    params: learner.BKTParams,
+    params: bkt_online.BKTParams,
     target: float,
     exclude: frozenset[int],
     *,
@@ -449,7 +449,7 @@ def _update_states(
             )
             session.add(state)
         before = state.p_learned
-        state.p_learned = learner.update(before, correct, policy.item_params(skill_params, item.difficulty))
+        state.p_learned = bkt_online.update(before, correct, policy.item_params(skill_params, item.difficulty))
         state.attempts += 1
         state.correct += int(correct)
         state.last_attempt_at = moment

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from atpace.engine import policy
-from atpace.engine.learner import SkillParameters
+from atpace.engine.bkt_online import SkillParameters
 from atpace.services.courses import CourseGraph, load_graph
-from atpace.store.models import (
+from atpace.store.tables import (
     Attempt,
     Course,
     LearnerModelParameters,

@@ -15,7 +15,7 @@ from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
 from atpace.services.practice import practice_mode
 from atpace.services.progress import StudentProgress, student_progress
-from atpace.store.models import (
+from atpace.store.tables import (
     Attempt,
     Classroom,
     ClassTeacher,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.auth import create_user
-from atpace.store.models import Role, School, User
+from atpace.store.tables import Role, School, User
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 

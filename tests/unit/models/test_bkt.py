@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from atpace.engine.learner import SkillParameters
+from atpace.engine.bkt_online import SkillParameters
 from atpace.engine.models import BKT, Attempt, InteractionLog, fit_skill_parameters
 from atpace.engine.models.bkt import FORGET, GUESS, LEARN, PRIOR, SLIP, response_matrices
 

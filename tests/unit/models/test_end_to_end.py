@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from atpace.datasets.akt import datasets_dir, iter_splits
 from atpace.engine.evaluation import evaluate, summarise
-from atpace.engine.learner import SkillParameters
+from atpace.engine.bkt_online import SkillParameters
 from atpace.engine.models import make_model
-from atpace.kt_cli import app
+from atpace.cli.kt import app
 
 root = datasets_dir()
 pytestmark = pytest.mark.skipif(

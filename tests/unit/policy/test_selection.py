@@ -1,6 +1,6 @@
 import pytest
 
-from atpace.engine.learner import BKTParams
+from atpace.engine.bkt_online import BKTParams
 from atpace.engine.policy import Candidate, item_params, predicted_success, select_item
 
 POOL = [Candidate("a", 0.95), Candidate("b", 0.82), Candidate("c", 0.7), Candidate("d", 0.4)]

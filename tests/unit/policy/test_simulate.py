@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from atpace.engine.graph import SkillGraph
 from atpace.engine.simulate import SimCourse, make_students, run_simulation
-from atpace.engine.simulate.benchmark import build_course
+from atpace.engine.simulate.compare import build_course
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from atpace.engine.models.log import InteractionLog
+from atpace.engine.models.interaction_log import InteractionLog
 
 # Columns of the array that history_counts returns.
 SKILL_WINS, SKILL_FAILS, ITEM_WINS, ITEM_FAILS, TOTAL_WINS, TOTAL_FAILS = range(6)

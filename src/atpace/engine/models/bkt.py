@@ -23,8 +23,8 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from atpace.engine import learner
-from atpace.engine.learner import BKTParams, SkillParameters
+from atpace.engine import bkt_online
+from atpace.engine.bkt_online import BKTParams, SkillParameters
 from atpace.engine.models.base import (
     KnowledgeTracer,
     check_positive,
@@ -32,7 +32,7 @@ from atpace.engine.models.base import (
     check_probability,
     check_random_state,
 )
-from atpace.engine.models.log import Attempt, InteractionLog
+from atpace.engine.models.interaction_log import Attempt, InteractionLog
 
 PARAMS = ("prior", "learn", "forget", "guess", "slip")
 PRIOR, LEARN, FORGET, GUESS, SLIP = range(5)
@@ -463,7 +463,7 @@ class BKT(KnowledgeTracer[BKTState]):
         new = dict(state)
         for skill in attempt.skills:  # a skill named twice is updated twice, as in predict_proba
             p, params = self._learned(new, skill)
-            new[skill] = learner.update(p, attempt.correct, params)
+            new[skill] = bkt_online.update(p, attempt.correct, params)
         return new
 
     def predict_attempt(self, state: BKTState, skills: tuple[str, ...], item: str | None = None) -> float:
@@ -472,7 +472,7 @@ class BKT(KnowledgeTracer[BKTState]):
             return self.fallback_
         total = 0.0
         for skill in skills:  # the mean of the skill rows' predictions, as the batch rows are scored
-            total += learner.predict_correct(*self._learned(state, skill))
+            total += bkt_online.predict_correct(*self._learned(state, skill))
         return total / len(skills)
 
     # -- persistence ------------------------------------------------------------------------------------
@@ -495,7 +495,7 @@ class BKT(KnowledgeTracer[BKTState]):
         self.fallback_ = float(data["fallback"])
 
     def to_skill_parameters(self, source: str | None = None) -> SkillParameters:
-        """The fitted parameters in the live platform's format (``atpace.engine.learner``)."""
+        """The fitted parameters in the live platform's format (``atpace.engine.bkt_online``)."""
         self._require_fitted()
         return SkillParameters(
             default=self.skill_params("\x00no such skill"),

@@ -30,7 +30,7 @@ from atpace.engine.models.base import (
     check_probability,
     check_random_state,
 )
-from atpace.engine.models.log import Attempt, InteractionLog
+from atpace.engine.models.interaction_log import Attempt, InteractionLog
 
 
 class _Network(nn.Module):

@@ -22,7 +22,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from atpace.engine.models.base import KnowledgeTracer, check_positive, sigmoid
-from atpace.engine.models.log import Attempt, InteractionLog
+from atpace.engine.models.interaction_log import Attempt, InteractionLog
 
 
 @njit(cache=True)

@@ -28,7 +28,7 @@ from atpace.engine.models.base import (
     check_positive_int,
     sigmoid,
 )
-from atpace.engine.models.log import Attempt, InteractionLog
+from atpace.engine.models.interaction_log import Attempt, InteractionLog
 
 _GRID = np.linspace(-4.0, 4.0, 41)
 _LOG_PRIOR = -0.5 * _GRID**2

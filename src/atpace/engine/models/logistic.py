@@ -36,7 +36,7 @@ from atpace.engine.models.base import (
     check_positive_int,
     sigmoid,
 )
-from atpace.engine.models.log import Attempt, InteractionLog
+from atpace.engine.models.interaction_log import Attempt, InteractionLog
 
 
 def fit_logistic(

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from atpace.engine.graph import SkillGraph
-from atpace.engine.learner import BKTParams
+from atpace.engine.bkt_online import BKTParams
 
 if TYPE_CHECKING:
     from mirt.results.fit_result import FitResult

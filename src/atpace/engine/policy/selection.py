@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from atpace.engine.learner import BKTParams, predict_correct
+from atpace.engine.bkt_online import BKTParams, predict_correct
 
 __all__ = ["Candidate", "Selection", "item_params", "predicted_success", "select_item"]
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from atpace.engine.graph import SkillGraph
-from atpace.engine.learner import BKTParams
+from atpace.engine.bkt_online import BKTParams
 
 __all__ = [
     "LEARNER_KINDS",

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from atpace.store.db import make_engine
-from atpace.store.models import Base
+from atpace.store.tables import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

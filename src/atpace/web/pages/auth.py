@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from atpace.errors import TooManyAttempts, Unauthenticated
 from atpace.services import auth
-from atpace.store.models import Role
+from atpace.store.tables import Role
 from atpace.web.deps import SESSION_COOKIE, OptionalActorDep, SessionDep
 from atpace.web.inputs import Text
 from atpace.web.pages.common import render

@@ -10,7 +10,7 @@ from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import practice, reports
 from atpace.services.auth import Actor
 from atpace.services.progress import StudentProgress
-from atpace.store.models import Role
+from atpace.store.tables import Role
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render

@@ -11,7 +11,7 @@ from atpace.errors import Forbidden, InvalidInput
 from atpace.services import interventions, reports
 from atpace.services.access import get_class_student
 from atpace.services.auth import Actor
-from atpace.store.models import Role
+from atpace.store.tables import Role
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
 from atpace.web.pages.common import render

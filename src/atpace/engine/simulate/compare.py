@@ -21,7 +21,7 @@ from atpace.engine.simulate.learners import (
     make_students,
     sample_course_params,
 )
-from atpace.engine.simulate.run import (
+from atpace.engine.simulate.policies import (
     MAX_ITEMS_PER_SKILL,
     AtpacePolicy,
     FixedPolicy,

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from atpace.engine.learner import BKTParams, SkillParameters, posterior, predict_correct, update
+from atpace.engine.bkt_online import BKTParams, SkillParameters, posterior, predict_correct, update
 
 
 def test_update_matches_hand_computed_bkt_step() -> None:

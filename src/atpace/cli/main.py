@@ -12,9 +12,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from atpace.errors import AtpaceError, InvalidInput
-from atpace.kt_cli import app as kt_app
-from atpace.sim_cli import simulate
+from atpace.cli.common import DatabaseUrl, console, err
+from atpace.cli.common import database_url as _database_url
+from atpace.cli.common import describe as _describe
+from atpace.cli.common import fail as _fail
+from atpace.cli.kt import app as kt_app
+from atpace.cli.simulate import simulate
+from atpace.errors import AtpaceError
 
 app = typer.Typer(help="atpace: personalized, mastery-based learning.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -27,34 +31,9 @@ app.add_typer(kt_app, name="kt")
 app.command(
     "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
 )(simulate)
-console = Console()
-err = Console(stderr=True)
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="ATPACE_DATABASE_URL",
-        help="SQLAlchemy URL (sqlite:///... or postgresql://...).",
-    ),
-]
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
 
-
-def _describe(error: AtpaceError) -> str:
-    return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}")
-    raise typer.Exit(2)
-
-
-def _database_url(url: str | None) -> str:
-    from atpace.config import Settings
-
-    return url or Settings().resolved_database_url()
 
 
 def _persistent_secret(data_dir: Path) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from atpace.engine.graph import SkillGraph
-from atpace.engine.learner import BKTParams, predict_correct, update
+from atpace.engine.bkt_online import BKTParams, predict_correct, update
 from atpace.engine.policy.modes import ModeConfig, choose_mode
 from atpace.engine.policy.placement import (
     Placement,

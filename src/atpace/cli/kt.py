@@ -161,7 +161,7 @@ def fit(
         return
     # the service reads the attempts from the store and saves the parameters; imported lazily so that
     # `atpace kt evaluate` works without the database layer
-    from atpace.cli import _database_url
+    from atpace.cli.common import database_url as _database_url
     from atpace.services.learner_params import fit_from_attempts
 
     try:

@@ -1,0 +1,37 @@
+"""What every `atpace` subcommand shares: consoles, the database option, and error reporting."""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from atpace.errors import AtpaceError, InvalidInput
+
+console = Console()
+err = Console(stderr=True)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="ATPACE_DATABASE_URL",
+        help="SQLAlchemy URL (sqlite:///... or postgresql://...).",
+    ),
+]
+
+
+def describe(error: AtpaceError) -> str:
+    return f"{error.field}: {error.message}" if isinstance(error, InvalidInput) else error.message
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def database_url(url: str | None) -> str:
+    from atpace.config import Settings
+
+    return url or Settings().resolved_database_url()
