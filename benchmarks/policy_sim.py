@@ -74,7 +74,16 @@ def main() -> None:
         demo_course(args.seed),
         students=args.students,
         seed=args.seed,
-        include=("fixed", "fixed-10", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace", "atpace-no-placement", "oracle"),
+        include=(
+            "fixed",
+            "fixed-10",
+            "in-a-row-3",
+            "in-a-row-5",
+            "3-of-5",
+            "atpace",
+            "atpace-no-placement",
+            "oracle",
+        ),
     )
     print(
         f"{args.students} students, seed {args.seed}, fixed N = {report.fixed_n} items per skill, "

@@ -236,15 +236,21 @@ def test_a_review_mixed_in_does_not_end_the_skill_in_progress(session: Session, 
     )
 
 
-def test_overrides_load_when_the_database_answers_in_another_time_zone(session: Session, world: World) -> None:
+def test_overrides_load_when_the_database_answers_in_another_time_zone(
+    session: Session, world: World
+) -> None:
     from sqlalchemy import text
 
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL TIME ZONE 'Europe/Berlin'"))  # PostgreSQL returns timestamps in this zone
+        session.execute(
+            text("SET LOCAL TIME ZONE 'Europe/Berlin'")
+        )  # PostgreSQL returns timestamps in this zone
     teacher = actor_of(session, world.teacher_id)
     student = actor_of(session, world.student_id)
     root = reports.progress_of(session, student, world.student_id).ready[0]
     interventions.set_override(session, teacher, world.student_id, root, "lock", "after the trip")
     session.expire_all()  # read back from the database
     progress = reports.progress_of(session, student, world.student_id)
-    assert progress.skills[root].state == "held" and "after the trip" in (progress.skills[root].override or "")
+    assert progress.skills[root].state == "held" and "after the trip" in (
+        progress.skills[root].override or ""
+    )

@@ -67,9 +67,15 @@ def test_bad_bodies_get_422_naming_the_field(database: RollbackDatabase, world: 
     teacher = bearer(database, world.teacher_id)
     for url in (f"/api/courses/{2**63}", f"/api/students/{2**63}/progress", f"/api/classes/{2**64}/heatmap"):
         too_big = client.get(url, headers=teacher)
-        assert too_big.status_code == 422 and too_big.json()["field"] in ("course_id", "student_id", "class_id")
+        assert too_big.status_code == 422 and too_big.json()["field"] in (
+            "course_id",
+            "student_id",
+            "class_id",
+        )
     nul = client.put(
-        f"/api/students/{world.student_id}/mode", json={"mode": "support", "reason": "a\x00b"}, headers=teacher
+        f"/api/students/{world.student_id}/mode",
+        json={"mode": "support", "reason": "a\x00b"},
+        headers=teacher,
     )
     assert nul.status_code == 422 and nul.json()["field"] == "reason"
     assert (
@@ -140,7 +146,9 @@ def test_openapi_describes_the_api(database: RollbackDatabase) -> None:
     assert client.get("/api/docs").status_code == 200
 
 
-def test_a_failed_commit_is_reported_and_not_taken_for_success(database: RollbackDatabase, world: World) -> None:
+def test_a_failed_commit_is_reported_and_not_taken_for_success(
+    database: RollbackDatabase, world: World
+) -> None:
     from fastapi.testclient import TestClient
     from sqlalchemy import event
     from sqlalchemy.orm import Session

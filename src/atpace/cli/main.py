@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
 from atpace.cli.common import DatabaseUrl, console, err
@@ -33,7 +32,6 @@ app.command(
 )(simulate)
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
-
 
 
 def _persistent_secret(data_dir: Path) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from atpace.content.spec import AnswerSpec, choice_key
 from atpace.content.numbers import MalformedAnswer, clean, read
+from atpace.content.spec import AnswerSpec, choice_key
 
 __all__ = ["CheckResult", "MalformedAnswer", "check_answer", "parse_rational"]
 

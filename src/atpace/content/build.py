@@ -11,8 +11,8 @@ from math import lcm
 from typing import TypeVar
 
 from atpace.content.answers import COMPARISON_WORDS
-from atpace.content.spec import DIFFICULTY_RANGE, AnswerSpec, ItemKind, ItemSpec, TemplateSpec, choice_key
 from atpace.content.numbers import MalformedAnswer, fmt, fmt_decimal, fmt_mixed, read
+from atpace.content.spec import DIFFICULTY_RANGE, AnswerSpec, ItemKind, ItemSpec, TemplateSpec, choice_key
 
 __all__ = [
     "MINUS",

@@ -19,8 +19,8 @@ from atpace.content.build import (
     symbol_answer,
     template,
 )
-from atpace.content.spec import TemplateSpec
 from atpace.content.numbers import read
+from atpace.content.spec import TemplateSpec
 
 HUNDREDTHS = (3, 5, 7, 9, 12, 25, 40, 45, 50, 60, 75, 8, 99, 37, 64, 20, 1, 18)
 

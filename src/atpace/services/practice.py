@@ -449,7 +449,9 @@ def _update_states(
             )
             session.add(state)
         before = state.p_learned
-        state.p_learned = bkt_online.update(before, correct, policy.item_params(skill_params, item.difficulty))
+        state.p_learned = bkt_online.update(
+            before, correct, policy.item_params(skill_params, item.difficulty)
+        )
         state.attempts += 1
         state.correct += int(correct)
         state.last_attempt_at = moment

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from atpace.datasets.akt import datasets_dir, iter_splits
-from atpace.engine.evaluation import evaluate, summarise
-from atpace.engine.bkt_online import SkillParameters
-from atpace.engine.models import make_model
 from atpace.cli.kt import app
+from atpace.datasets.akt import datasets_dir, iter_splits
+from atpace.engine.bkt_online import SkillParameters
+from atpace.engine.evaluation import evaluate, summarise
+from atpace.engine.models import make_model
 
 root = datasets_dir()
 pytestmark = pytest.mark.skipif(

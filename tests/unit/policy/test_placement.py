@@ -3,8 +3,8 @@ import itertools
 import numpy as np
 import pytest
 
-from atpace.engine.graph import SkillGraph
 from atpace.engine.bkt_online import BKTParams
+from atpace.engine.graph import SkillGraph
 from atpace.engine.policy import Placement, PlacementBank, PlacementConfig, PlacementState, SkillCalibration
 
 SKILLS = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"]

@@ -12,8 +12,8 @@ from typing import Any
 from atpace.engine.models.base import KnowledgeTracer, NotFittedError
 from atpace.engine.models.bkt import BKT, fit_skill_parameters
 from atpace.engine.models.elo import Elo
-from atpace.engine.models.irt import IRT1PL, IRT2PL
 from atpace.engine.models.interaction_log import Attempt, InteractionLog, concat
+from atpace.engine.models.irt import IRT1PL, IRT2PL
 from atpace.engine.models.logistic import PFA, BestLR
 
 __all__ = [

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from atpace.engine.graph import SkillGraph
 from atpace.engine.bkt_online import BKTParams
+from atpace.engine.graph import SkillGraph
 
 if TYPE_CHECKING:
     from mirt.results.fit_result import FitResult

@@ -19,8 +19,8 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from atpace.engine.graph import SkillGraph
 from atpace.engine.bkt_online import BKTParams
+from atpace.engine.graph import SkillGraph
 
 __all__ = [
     "LEARNER_KINDS",

@@ -25,8 +25,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from atpace.engine.graph import SkillGraph
 from atpace.engine.bkt_online import BKTParams, predict_correct, update
+from atpace.engine.graph import SkillGraph
 from atpace.engine.policy.modes import ModeConfig, choose_mode
 from atpace.engine.policy.placement import (
     Placement,
