@@ -32,7 +32,12 @@ class InvalidInput(AtpaceError):
 
 
 class Conflict(AtpaceError):
-    """The request clashes with what is stored (a duplicate name, for instance)."""
+    """The request clashes with what is stored (a duplicate name, for instance); ``field`` names the
+    input that clashes, when one does."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class TooManyAttempts(AtpaceError):

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from atpace.config import Settings
 from atpace.services.demo import ensure_demo_school
 from atpace.store.db import Database
 from atpace.web.app import create_app
+from tests.live_server import serving
 
 CHROMIUM = os.environ.get("ATPACE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -40,20 +31,10 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with database.transaction() as session:
         ensure_demo_school(session)
     settings = Settings(environment="test", secret_key="b" * 40, cookie_secure=False)
-    port = _free_port()
     app = create_app(settings, database)
     _add_answer_key_route(app, database)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     database.engine.dispose()
 
 

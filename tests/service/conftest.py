@@ -154,6 +154,7 @@ class RollbackDatabase(Database):
         self._sessions = sessionmaker(
             bind=self.connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
+        self._read_sessions = self._sessions
 
     def close(self) -> None:
         self.outer.rollback()

@@ -198,7 +198,7 @@ def test_an_item_shared_by_two_skills_is_not_asked_twice_in_a_session(session: S
     target = policy.predicted_success(0.5, params, shared.difficulty)  # exactly the shared item's prediction
 
     def choose() -> int:
-        item, _ = practice._choose_item(
+        item, _ = practice.items._choose_item(
             session, world.student_id, second_skill, 0.5, params, target, frozenset(), now=now
         )
         return item.id

@@ -87,13 +87,19 @@ def test_a_retried_client_attempt_id_stores_nothing_new(session: Session, world:
     data = AnswerInput(item.item_id, correct_response(session, item.item_id), "retry-me", item.skill_key)
     first = practice.submit_answer(session, actor, data)
     again = practice.submit_answer(session, actor, data)
-    # Even a different response under the same id returns the first result.
-    changed = practice.submit_answer(
-        session, actor, AnswerInput(item.item_id, "0", "retry-me", item.skill_key)
-    )
-    assert again.replayed and changed.replayed and not first.replayed
-    assert again.attempt_id == changed.attempt_id == first.attempt_id
+    assert again.replayed and not first.replayed
+    assert again.attempt_id == first.attempt_id
     assert (again.correct, again.mastery_after) == (first.correct, first.mastery_after)
+    # The same id with another answer, or for another item, is a conflict naming the field.
+    with pytest.raises(Conflict) as caught:
+        practice.submit_answer(session, actor, AnswerInput(item.item_id, "0", "retry-me", item.skill_key))
+    assert caught.value.field == "client_attempt_id" and "another answer" in caught.value.message
+    other = practice.next_item(session, actor, exclude=frozenset({item.item_id}))
+    with pytest.raises(Conflict) as caught:
+        practice.submit_answer(
+            session, actor, AnswerInput(other.item_id, correct_response(session, other.item_id), "retry-me")
+        )
+    assert caught.value.field == "client_attempt_id" and "another item" in caught.value.message
     assert count_attempts(session, world.student_id) == 1
     state = session.scalar(select(LearnerState).where(LearnerState.student_id == world.student_id))
     assert state is not None and state.attempts == 1

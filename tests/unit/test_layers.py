@@ -23,6 +23,17 @@ FORBIDDEN = {
     "datasets": ("atpace.services", "atpace.web", "fastapi"),
     "store": ("atpace.services", "atpace.web", "fastapi"),
     "services": ("atpace.web", "fastapi", "starlette"),
+    # The web is a face over the services: it imports them and its own modules, never the store, the
+    # engine, content or interop directly.
+    "web": (
+        "atpace.store",
+        "atpace.engine",
+        "atpace.content",
+        "atpace.datasets",
+        "atpace.interop",
+        "sqlalchemy",
+    ),
+    "interop": ("atpace.store", "atpace.services", "atpace.web", "sqlalchemy", "fastapi"),
 }
 
 

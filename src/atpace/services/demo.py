@@ -1,13 +1,14 @@
 """The demo school: a teacher, 24 students, the fractions course and a few weeks of practice history.
 
-The history is simulated with the same BKT update the practice loop uses, so the dashboards a
-teacher sees on first start are consistent with what practice will do next.
+The history is recorded through the evidence ledger with the rule the practice loop uses, so the dashboards
+a teacher sees on first start are consistent with what practice will do next.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,9 +18,12 @@ from sqlalchemy.orm import Session
 from atpace.content import FRACTIONS_COURSE
 from atpace.content.answers import check_answer
 from atpace.content.spec import AnswerSpec
-from atpace.engine import bkt_online, policy
+from atpace.engine import bkt_online
 from atpace.services.auth import create_user
 from atpace.services.courses import CourseGraph, import_course, load_graph
+from atpace.services.evidence import Ledger, Observation, SkillChange
+from atpace.services.practice.items import servable
+from atpace.services.progress import load_parameters
 from atpace.store.tables import (
     Attempt,
     Classroom,
@@ -28,8 +32,6 @@ from atpace.store.tables import (
     Enrollment,
     Item,
     ItemSkill,
-    LearnerState,
-    ReviewMemory,
     Role,
     School,
     User,
@@ -116,7 +118,7 @@ def _items_by_skill(session: Session, course: Course, graph: CourseGraph) -> dic
     for item, skill_id in session.execute(
         select(Item, ItemSkill.skill_id)
         .join(ItemSkill, ItemSkill.item_id == Item.id)
-        .where(Item.course_id == course.id)
+        .where(Item.course_id == course.id, servable())
     ):
         items_by_skill[skill_key_of[skill_id]].append(item)
     return items_by_skill
@@ -131,78 +133,57 @@ def _simulate_history(
     now: datetime,
     rng: random.Random,
 ) -> None:
-    """A few weeks of practice by a simulated learner with their own pace and prior knowledge."""
-    params = bkt_online.BKTParams()
+    """A few weeks of practice by a simulated learner with their own pace and prior knowledge.
+
+    The answers go through the evidence ledger as "history", the rule live practice uses (item-adjusted
+    knowledge tracing, FSRS review memory), so the dashboards agree with what practice does next.
+    """
+    ledger = Ledger.load(session, student, graph, load_parameters(session, course.id))
+    truth = bkt_online.BKTParams()  # how the simulated learner answers
     learn_rate = rng.choice((0.03, 0.06, 0.1, 0.1, 0.15, 0.25))  # slow ... fast learners
     prior_knowledge = rng.choice((0.0, 0.1, 0.3))  # some start knowing the early skills
     knows = {key: rng.random() < prior_knowledge for key in graph.skills}
-    mastery: dict[str, float] = {}
-    counts: dict[str, list[int]] = {}
-    last_at: dict[str, datetime] = {}
-    mastered_at: dict[str, datetime] = {}
+    rule = ledger.rule
     sessions = rng.randint(3, 12)
     days = sorted(rng.sample(range(1, 22), sessions), reverse=True)
     for day in days:
         moment = (now - timedelta(days=day)).replace(hour=rng.randint(9, 14), minute=rng.randint(0, 59))
         for _ in range(rng.randint(6, 14)):
-            mastered = {k for k, p in mastery.items() if p >= course.mastery_threshold}
-            frontier = graph.graph.frontier(mastered)
+            mastery = ledger.mastery()
+            frontier = graph.graph.frontier({k for k, p in mastery.items() if rule.is_mastered(p)})
             if not frontier:
                 break
             started = [k for k in frontier if k in mastery]
             key = max(started, key=lambda k: mastery[k]) if started else frontier[0]
             item = rng.choice(items_by_skill[key])
-            correct = rng.random() < (1 - params.slip if knows[key] else params.guess)
+            correct = rng.random() < (1 - truth.slip if knows[key] else truth.guess)
             if not knows[key] and rng.random() < learn_rate:
                 knows[key] = True
-            before = mastery.get(key, params.prior)
-            after = bkt_online.update(before, correct, params)
-            mastery[key] = after
-            tally = counts.setdefault(key, [0, 0])
-            tally[0] += 1
-            tally[1] += int(correct)
-            last_at[key] = moment
-            if after >= course.mastery_threshold and key not in mastered_at:
-                mastered_at[key] = moment
-            session.add(
-                Attempt(
-                    school_id=student.school_id,
-                    student_id=student.id,
-                    item_id=item.id,
-                    skill_id=graph.skills[key].id,
-                    client_attempt_id=str(uuid.UUID(int=rng.getrandbits(128))),
-                    response=_response(AnswerSpec.from_dict(item.answer), correct, rng),
-                    correct=correct,
-                    created_at=moment,
-                    duration_ms=rng.randint(15_000, 120_000),
-                    hints_used=0 if correct or rng.random() < 0.6 else 1,
-                    confidence=rng.randint(3, 4) if correct else rng.randint(1, 3),
-                    mastery_before=before,
-                    mastery_after=after,
-                )
+            hints = 0 if correct or rng.random() < 0.6 else 1
+            confidence = rng.randint(3, 4) if correct else rng.randint(1, 3)
+            attempt = Attempt(
+                school_id=student.school_id, student_id=student.id, item_id=item.id,
+                skill_id=graph.skills[key].id, client_attempt_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                response=_response(AnswerSpec.from_dict(item.answer), correct, rng), correct=correct,
+                created_at=moment, duration_ms=rng.randint(15_000, 120_000), hints_used=hints,
+                confidence=confidence,
+            )  # fmt: skip
+
+            def store(changes: Mapping[str, SkillChange], attempt: Attempt = attempt, key: str = key) -> int:
+                attempt.mastery_before, attempt.mastery_after = changes[key].before, changes[key].after
+                session.add(attempt)
+                session.flush()
+                return attempt.id
+
+            ledger.record(
+                "history",
+                [Observation(key, correct, item.difficulty, item.id)],
+                moment,
+                confidence=confidence,
+                hints_used=hints,
+                attach=store,
             )
             moment += timedelta(seconds=rng.randint(30, 150))
-    for key, when in mastered_at.items():
-        memory, _ = policy.ReviewState.start(key, when)
-        session.add(
-            ReviewMemory(
-                school_id=student.school_id, student_id=student.id, skill_id=graph.skills[key].id,
-                state=memory.to_json(), due_at=memory.card.due, updated_at=when,
-            )
-        )  # fmt: skip
-    for key, p in mastery.items():
-        session.add(
-            LearnerState(
-                school_id=student.school_id,
-                student_id=student.id,
-                skill_id=graph.skills[key].id,
-                p_learned=p,
-                attempts=counts[key][0],
-                correct=counts[key][1],
-                last_attempt_at=last_at[key],
-                mastered_at=mastered_at.get(key),
-            )
-        )
 
 
 def _response(answer: AnswerSpec, correct: bool, rng: random.Random) -> str:

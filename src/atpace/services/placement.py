@@ -20,17 +20,10 @@ from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import require_student, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
-from atpace.services.progress import load_parameters
-from atpace.store.tables import (
-    Course,
-    Item,
-    ItemSkill,
-    LearnerState,
-    PlacementSession,
-    ReviewMemory,
-    User,
-    utcnow,
-)
+from atpace.services.evidence import Estimate, Ledger, lock_student
+from atpace.services.practice.items import servable
+from atpace.services.progress import load_overrides, load_parameters
+from atpace.store.tables import Course, Item, ItemSkill, PlacementSession, User, utcnow
 
 ALREADY_STARTED = "you have already started placement; answer its questions or see your map"
 
@@ -77,7 +70,7 @@ def _item_for(session: Session, graph: CourseGraph, skill_key: str) -> Item:
     rows = session.execute(
         select(Item, skill_count)
         .join(ItemSkill, ItemSkill.item_id == Item.id)
-        .where(ItemSkill.skill_id == graph.skills[skill_key].id)
+        .where(ItemSkill.skill_id == graph.skills[skill_key].id, servable())
         .order_by(Item.difficulty, Item.id)
     ).all()
     if not rows:
@@ -96,8 +89,8 @@ def _status(
     mastered: tuple[str, ...] = ()
     if finished:
         result = engine.result(state)
-        threshold = graph.course.mastery_threshold
-        mastered = tuple(graph.skills[k].name for k, p in result.mastery.items() if p >= threshold)
+        rule = policy.MasteryRule(graph.course.mastery_threshold)
+        mastered = tuple(graph.skills[k].name for k, p in result.mastery.items() if rule.is_mastered(p))
     shown = (
         PlacementItem(item.id, item.kind, item.prompt, AnswerSpec.from_dict(item.answer).choices)
         if item is not None and not finished
@@ -149,6 +142,7 @@ def start(session: Session, actor: Actor) -> PlacementStatus:
 
 def answer(session: Session, actor: Actor, item_id: int, response: str) -> PlacementStatus:
     student = _student(session, actor)
+    lock_student(session, student.id)  # two tabs answering at once: one after the other
     row = session.get(PlacementSession, student.id)
     if row is None or row.finished_at is not None:
         raise Conflict("no placement is running; start one first" if row is None else "placement is finished")
@@ -186,29 +180,13 @@ def answer(session: Session, actor: Actor, item_id: int, response: str) -> Place
 
 
 def _apply(session: Session, student: User, graph: CourseGraph, result: policy.PlacementResult) -> None:
-    """Starting mastery for every skill not practised yet; placed-mastered skills get a review memory."""
-    practised = set(
-        session.scalars(select(LearnerState.skill_id).where(LearnerState.student_id == student.id))
+    """The placement's estimates as evidence: starting mastery for every skill not practised yet
+    (placed-mastered skills get a review memory)."""
+    ledger = Ledger.load(session, student, graph, load_parameters(session, graph.course.id))
+    ledger.record(
+        "placement",
+        [Estimate(key, p) for key, p in result.mastery.items()],
+        utcnow(),
+        overrides=load_overrides(session, student.id, graph),
     )
-    moment = utcnow()
-    threshold = graph.course.mastery_threshold
-    for key, p in result.mastery.items():
-        skill = graph.skills[key]
-        if skill.id in practised:
-            continue
-        mastered = p >= threshold
-        session.add(
-            LearnerState(
-                school_id=student.school_id, student_id=student.id, skill_id=skill.id, p_learned=p,
-                attempts=0, correct=0, mastered_at=moment if mastered else None,
-            )
-        )  # fmt: skip
-        if mastered:
-            memory, _ = policy.ReviewState.start(key, moment)
-            session.add(
-                ReviewMemory(
-                    school_id=student.school_id, student_id=student.id, skill_id=skill.id,
-                    state=memory.to_json(), due_at=memory.card.due, updated_at=moment,
-                )
-            )  # fmt: skip
     session.flush()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -22,13 +23,13 @@ from atpace.store.tables import (
     LearnerState,
     PlacementSession,
     ReviewMemory,
+    Skill,
     SkillOverride,
     User,
     utcnow,
 )
 
-# mastered; ready (never practised) / in-progress; locked: prerequisites missing; held: locked by a teacher
-SKILL_STATES = ("mastered", "ready", "in-progress", "locked", "held")
+SKILL_STATES = policy.SKILL_STATES  # decided in one place: atpace.engine.policy.Progress.state
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class SkillProgress:
     mastery: float | None  # None: never practised
     attempts: int
     correct: int
-    state: str  # one of SKILL_STATES
+    state: policy.SkillState
     last_attempt_at: datetime | None
     prerequisites: tuple[str, ...]  # keys
     override: str | None  # the teacher's decision in force, in words
@@ -109,10 +110,31 @@ def load_overrides(session: Session, student_id: int, graph: CourseGraph) -> lis
         .where(SkillOverride.student_id == student_id, SkillOverride.skill_id.in_(by_id))
         .order_by(SkillOverride.created_at, SkillOverride.id)
     )
-    return [
-        policy.Override(by_id[o.skill_id].key, o.action, o.decided_by.display_name, o.reason, o.created_at)  # type: ignore[arg-type]
-        for o in rows
-    ]
+    return [_override(o, by_id) for o in rows]
+
+
+def load_class_overrides(
+    session: Session, student_ids: list[int], graph: CourseGraph
+) -> dict[int, list[policy.Override]]:
+    """The overrides of many students in one query, per student."""
+    by_id = graph.skill_by_id()
+    rows = session.scalars(
+        select(SkillOverride)
+        .options(joinedload(SkillOverride.decided_by))
+        .where(SkillOverride.student_id.in_(student_ids), SkillOverride.skill_id.in_(by_id))
+        .order_by(SkillOverride.created_at, SkillOverride.id)
+    )
+    result: dict[int, list[policy.Override]] = {}
+    for o in rows:
+        result.setdefault(o.student_id, []).append(_override(o, by_id))
+    return result
+
+
+def _override(row: SkillOverride, by_id: dict[int, Skill]) -> policy.Override:
+    action = cast(policy.OverrideAction, row.action)  # the table's check constraint allows only these
+    return policy.Override(
+        by_id[row.skill_id].key, action, row.decided_by.display_name, row.reason, row.created_at
+    )
 
 
 def load_reviews(session: Session, student_id: int, graph: CourseGraph) -> list[policy.ReviewState]:
@@ -145,18 +167,10 @@ def student_progress(
     overrides = load_overrides(session, student.id, graph)
     rule = policy.MasteryRule(course.mastery_threshold)
     decided = policy.progress(graph.graph, mastery, rule, overrides)
-    mastered, frontier, held = set(decided.mastered), set(decided.frontier), set(decided.locked)
     skills: dict[str, SkillProgress] = {}
     for key, skill in graph.skills.items():
         row = states.get(key)
-        if key in held:
-            state = "held"
-        elif key in mastered:
-            state = "mastered"
-        elif key in frontier:
-            state = "in-progress" if row and row.attempts else "ready"
-        else:
-            state = "locked"
+        state = decided.state(key, practised=bool(row and row.attempts))
         in_force = decided.overrides.get(key)
         skills[key] = SkillProgress(
             key=key,
@@ -178,7 +192,7 @@ def student_progress(
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
         .limit(CURRENT_SKILL_LOOKBACK)
     ).all()
-    last_skill = next((i for i in recent_skills if by_id[i].key not in mastered), None)
+    last_skill = next((i for i in recent_skills if by_id[i].key not in decided.mastered), None)
     reviews = load_reviews(session, student.id, graph)
     ranked = policy.recommend(
         graph.graph,

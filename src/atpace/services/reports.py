@@ -14,7 +14,7 @@ from atpace.services.access import get_class, get_class_student, get_student, st
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
 from atpace.services.practice import practice_mode
-from atpace.services.progress import StudentProgress, student_progress
+from atpace.services.progress import StudentProgress, load_class_overrides, student_progress
 from atpace.store.tables import (
     Attempt,
     Classroom,
@@ -41,6 +41,7 @@ class HeatmapRow:
     student_id: int
     student_name: str
     mastery: dict[str, float | None]  # skill key -> P(learned), None when never practised
+    states: dict[str, policy.SkillState]  # as the student's own map shows them
     mastered_count: int
     average: float  # mean over all skills, unpractised counted as 0
 
@@ -103,28 +104,35 @@ def class_heatmap(
         .order_by(User.display_name)
     ).all()
     skill_ids = {skill.id: key for key, skill in graph.skills.items()}
+    student_ids = [s.id for s in students]
     states = session.execute(
         select(LearnerState.student_id, LearnerState.skill_id, LearnerState.p_learned).where(
-            LearnerState.student_id.in_([s.id for s in students]), LearnerState.skill_id.in_(skill_ids)
+            LearnerState.student_id.in_(student_ids), LearnerState.skill_id.in_(skill_ids)
         )
     ).all()
     by_student: dict[int, dict[str, float | None]] = {s.id: dict.fromkeys(graph.skills) for s in students}
     for student_id, skill_id, p in states:
         by_student[student_id][skill_ids[skill_id]] = p
-    threshold = classroom.course.mastery_threshold
+    overrides = load_class_overrides(session, student_ids, graph)
+    rule = policy.MasteryRule(classroom.course.mastery_threshold)
     rows = []
     for student in students:
         mastery = by_student[student.id]
+        known = {key: p for key, p in mastery.items() if p is not None}
+        # The student's own map decides the same way (a paused skill is not counted as mastered).
+        decided = policy.progress(graph.graph, known, rule, overrides.get(student.id, []))
         values = [p or 0.0 for p in mastery.values()]
         rows.append(
             HeatmapRow(
                 student_id=student.id,
                 student_name=student.display_name,
                 mastery=mastery,
-                mastered_count=sum(p >= threshold for p in values),
+                states={key: decided.state(key, key in known) for key in graph.skills},
+                mastered_count=sum(decided.state(key, True) == "mastered" for key in graph.skills),
                 average=sum(values) / len(values) if values else 0.0,
             )
         )
+    threshold = rule.threshold
 
     def key(row: HeatmapRow) -> tuple[float | str, str]:
         if sort == "name":

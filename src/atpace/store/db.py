@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE_OPTION = "atpace_write"  # execution option: False marks a read-only transaction
 
 
 def normalise_url(url: str) -> str:
@@ -46,7 +47,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write transaction takes SQLite's write lock at BEGIN (IMMEDIATE) and so waits its turn under
+    # busy_timeout; a deferred one that reads first and writes later can find the lock taken when it
+    # tries to write and fail at once with "database is locked". Reads stay deferred (WAL lets them run
+    # beside a writer).
+    immediate = connection.get_execution_options().get(WRITE_OPTION, True)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -56,11 +62,18 @@ class Database:
         self.url = normalise_url(url)
         self.engine = engine if engine is not None else make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: False}), expire_on_commit=False
+        )
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work commits at the end of the block, or rolls back on any error."""
-        with self._sessions() as session, session.begin():
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """A session whose work commits at the end of the block, or rolls back on any error.
+
+        ``write=False`` for requests that only read: on SQLite they then do not queue for the write lock.
+        """
+        factory = self._sessions if write else self._read_sessions
+        with factory() as session, session.begin():
             yield session
 
     def upgrade(self, revision: str = "head") -> None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -25,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from atpace.engine.policy.progression import MASTERY_THRESHOLD_RANGE
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,6 +35,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Ids are 64-bit everywhere (the API accepts ids up to 2**63 - 1). On SQLite an INTEGER PRIMARY KEY is
+# already 64-bit and must keep that exact type to stay the rowid (autoincrement).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -75,7 +83,7 @@ class Role(enum.StrEnum):
 
 class School(Base):
     __tablename__ = "schools"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -83,8 +91,8 @@ class School(Base):
 
 class User(Base):
     __tablename__ = "users"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     # Login names are unique across the installation so that a login never has to name its school.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
@@ -108,8 +116,8 @@ class AuthToken(Base):
     """A browser session or an API bearer token; only a SHA-256 of the secret is stored."""
 
     __tablename__ = "auth_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # "session" | "api"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
@@ -123,10 +131,14 @@ class Course(Base):
     __tablename__ = "courses"
     __table_args__ = (
         UniqueConstraint("school_id", "key"),
-        CheckConstraint("mastery_threshold > 0.5 AND mastery_threshold < 1", name="threshold_range"),
+        # The engine's MasteryRule accepts exactly this range; both read one constant.
+        CheckConstraint(
+            f"mastery_threshold >= {MASTERY_THRESHOLD_RANGE[0]} AND mastery_threshold < {MASTERY_THRESHOLD_RANGE[1]}",
+            name="threshold_range",
+        ),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -137,9 +149,9 @@ class Course(Base):
 class Skill(Base):
     __tablename__ = "skills"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -150,31 +162,36 @@ class Skill(Base):
 class SkillPrerequisite(Base):
     __tablename__ = "skill_prerequisites"
     __table_args__ = (CheckConstraint("skill_id <> prerequisite_id", name="not_self"),)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True
+    )
     prerequisite_id: Mapped[int] = mapped_column(
-        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigId, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
 class ItemTemplate(Base):
     __tablename__ = "item_templates"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, default="")
 
 
 class Item(Base):
+    """One version of an item. An answered item is never changed in place: an edit adds the next version
+    (same key, ``is_current`` moves to it) and every attempt keeps the version it answered."""
+
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("course_id", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    __table_args__ = (UniqueConstraint("course_id", "key", "version", name="uq_items_course_key_version"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     template_id: Mapped[int | None] = mapped_column(
-        ForeignKey("item_templates.id", ondelete="SET NULL"), default=None, index=True
+        BigId, ForeignKey("item_templates.id", ondelete="SET NULL"), default=None, index=True
     )
     key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
@@ -183,21 +200,24 @@ class Item(Base):
     hints: Mapped[list[Any]] = mapped_column(JSON, default=list)
     worked_solution: Mapped[list[Any]] = mapped_column(JSON, default=list)
     difficulty: Mapped[float] = mapped_column(Float, default=0.0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)  # None: made before versions
 
 
 class ItemSkill(Base):
     __tablename__ = "item_skills"
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(BigId, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(
-        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigId, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
 class Classroom(Base):
     __tablename__ = "classes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(120))
 
     course: Mapped[Course] = relationship()
@@ -205,17 +225,21 @@ class Classroom(Base):
 
 class ClassTeacher(Base):
     __tablename__ = "class_teachers"
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
 class Enrollment(Base):
     __tablename__ = "enrollments"
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 
@@ -230,11 +254,11 @@ class Attempt(Base):
         CheckConstraint("duration_ms IS NULL OR duration_ms >= 0", name="duration_nonnegative"),
         Index("ix_attempts_student_time", "student_id", "created_at"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="RESTRICT"), index=True)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(BigId, ForeignKey("items.id", ondelete="RESTRICT"), index=True)
+    skill_id: Mapped[int] = mapped_column(BigId, ForeignKey("skills.id", ondelete="RESTRICT"), index=True)
     client_attempt_id: Mapped[str] = mapped_column(String(64))
     response: Mapped[str] = mapped_column(String(500))
     correct: Mapped[bool] = mapped_column(Boolean)
@@ -252,10 +276,10 @@ class Attempt(Base):
 class LearnerState(Base):
     __tablename__ = "learner_states"
     __table_args__ = (UniqueConstraint("student_id", "skill_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(BigId, ForeignKey("skills.id", ondelete="CASCADE"), index=True)
     p_learned: Mapped[float] = mapped_column(Float)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
@@ -263,13 +287,39 @@ class LearnerState(Base):
     mastered_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class Evidence(Base):
+    """One piece of evidence about a student and a skill, and how it moved the learner model.
+
+    Written only by ``atpace.services.evidence`` (the one path into learner state); ``kind`` is one of
+    ``atpace.engine.evidence.EVIDENCE_KINDS``.
+    """
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_student_skill_time", "student_id", "skill_id", "created_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(BigId, ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    attempt_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("attempts.id", ondelete="CASCADE"), default=None, index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("items.id", ondelete="SET NULL"), default=None, index=True
+    )
+    correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    p_before: Mapped[float] = mapped_column(Float)
+    p_after: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LearnerModelParameters(Base):
     """Versioned learner-model parameters (JSON); the newest row of a course is used by practice."""
 
     __tablename__ = "learner_model_parameters"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     model: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer)
     parameters: Mapped[str] = mapped_column(Text)
@@ -300,13 +350,13 @@ class SkillOverride(Base):
         CheckConstraint("action IN ('lock', 'unlock', 'clear')", name="action_kind"),
         Index("ix_skill_overrides_student_skill", "student_id", "skill_id"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(BigId, ForeignKey("skills.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(String(300))
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    decided_by_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
@@ -317,11 +367,13 @@ class PracticeModeSetting(Base):
 
     __tablename__ = "practice_mode_settings"
     __table_args__ = (CheckConstraint("mode IN ('standard', 'challenge', 'support')", name="mode_kind"),)
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     mode: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(300), default="")
-    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    set_by_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -330,10 +382,10 @@ class ReviewMemory(Base):
 
     __tablename__ = "review_memories"
     __table_args__ = (UniqueConstraint("student_id", "skill_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[int] = mapped_column(BigId, ForeignKey("skills.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -343,12 +395,14 @@ class PlacementSession(Base):
     """A student's placement diagnostic: the engine's JSON state and the item on screen."""
 
     __tablename__ = "placement_sessions"
-    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(Text)
     current_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("items.id", ondelete="SET NULL"), default=None
+        BigId, ForeignKey("items.id", ondelete="SET NULL"), default=None
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -24,7 +24,7 @@ from atpace.errors import (
     Unauthenticated,
 )
 from atpace.services.auth import LoginThrottle
-from atpace.store.db import Database
+from atpace.services.database import Database
 from atpace.web.csrf import FormCSRFMiddleware
 from atpace.web.deps import SESSION_COOKIE
 from atpace.web.templating import templates
@@ -100,7 +100,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers["Retry-After"] = str(error.retry_after_seconds)
         if _wants_json(request):
             body: dict[str, Any] = {"detail": error.message}
-            if isinstance(error, InvalidInput):
+            if isinstance(error, InvalidInput | Conflict) and error.field is not None:
                 body["field"] = error.field
             if isinstance(error, Unauthenticated):
                 headers["WWW-Authenticate"] = "Bearer"

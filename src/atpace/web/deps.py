@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from atpace.errors import Unauthenticated
 from atpace.services.auth import Actor, resolve_token
-from atpace.store.db import Database
+from atpace.services.database import Database, Session
 
 SESSION_COOKIE = "atpace_session"
 
@@ -20,9 +19,12 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on any error."""
-    with database.transaction() as session:
+    with database.transaction(write=request.method not in SAFE_METHODS) as session:
         yield session
 
 

@@ -11,7 +11,9 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import AfterValidator
 
-MAX_ID = 2**63 - 1  # the largest BIGINT
+from atpace.services.limits import MAX_ID
+
+__all__ = ["MAX_ID", "PathId", "Text", "no_nul"]
 
 
 def no_nul(value: str) -> str:

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Mapping
 from html import escape
 
-from atpace.engine.graph import SkillGraph
+from atpace.services.database import SkillGraph
 from atpace.web.colors import MASTERY_LEGEND, mastery_color, text_color_on
 
 NODE_W, NODE_H = 180, 58

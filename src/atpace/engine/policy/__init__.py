@@ -20,11 +20,14 @@ from atpace.engine.policy.placement import (
 )
 from atpace.engine.policy.progression import (
     DEFAULT_MASTERY_THRESHOLD,
+    MASTERY_THRESHOLD_RANGE,
     OVERRIDE_ACTIONS,
+    SKILL_STATES,
     MasteryRule,
     Override,
     OverrideAction,
     Progress,
+    SkillState,
     apply_override,
     progress,
 )
@@ -44,9 +47,11 @@ from atpace.engine.policy.selection import Candidate, Selection, item_params, pr
 __all__ = [
     "DEFAULT_MASTERY_THRESHOLD",
     "DEFAULT_TARGETS",
+    "MASTERY_THRESHOLD_RANGE",
     "MODES",
     "OVERRIDE_ACTIONS",
     "SITTING",
+    "SKILL_STATES",
     "Candidate",
     "Confidence",
     "DueReview",
@@ -68,6 +73,7 @@ __all__ = [
     "ReviewState",
     "Selection",
     "SkillCalibration",
+    "SkillState",
     "apply_override",
     "calibrate",
     "choose",

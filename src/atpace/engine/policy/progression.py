@@ -19,16 +19,27 @@ from atpace.engine.policy._time import utc_problem
 
 __all__ = [
     "DEFAULT_MASTERY_THRESHOLD",
+    "MASTERY_THRESHOLD_RANGE",
     "OVERRIDE_ACTIONS",
+    "SKILL_STATES",
     "MasteryRule",
     "Override",
     "OverrideAction",
     "Progress",
+    "SkillState",
     "apply_override",
     "progress",
 ]
 
 DEFAULT_MASTERY_THRESHOLD = 0.95
+# Accepted thresholds: at least 0.5 (below that "mastered" would mean "more likely unknown than known")
+# and below 1 (BKT never reaches 1). The database's check constraint reads the same pair.
+MASTERY_THRESHOLD_RANGE = (0.5, 1.0)
+# How a skill stands for a student, decided in one place (Progress.state) for every page and report:
+# mastered; ready (never practised) / in-progress; locked: prerequisites missing; held: paused by a teacher
+# (a paused skill is never counted as mastered, whatever its P(learned)).
+SkillState = Literal["mastered", "ready", "in-progress", "locked", "held"]
+SKILL_STATES: tuple[SkillState, ...] = get_args(SkillState)
 OverrideAction = Literal["unlock", "lock", "clear"]  # clear: the skill follows mastery again
 OVERRIDE_ACTIONS: tuple[OverrideAction, ...] = get_args(OverrideAction)
 
@@ -40,8 +51,9 @@ class MasteryRule:
     threshold: float = DEFAULT_MASTERY_THRESHOLD
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.threshold, int | float) and 0.5 <= self.threshold < 1.0):
-            raise ValueError(f"invalid mastery rule: threshold={self.threshold!r} must be in [0.5, 1)")
+        low, high = MASTERY_THRESHOLD_RANGE
+        if not (isinstance(self.threshold, int | float) and low <= self.threshold < high):
+            raise ValueError(f"invalid mastery rule: threshold={self.threshold!r} must be in [{low}, {high})")
 
     def is_mastered(self, p_learned: float) -> bool:
         return p_learned >= self.threshold
@@ -114,6 +126,16 @@ class Progress:
 
     def is_ready(self, skill_key: str) -> bool:
         return skill_key in self.frontier
+
+    def state(self, skill_key: str, practised: bool) -> SkillState:
+        """The skill's state as every face shows it; ``practised``: the student has answered on it."""
+        if skill_key in self.locked:
+            return "held"
+        if skill_key in self.mastered:
+            return "mastered"
+        if skill_key in self.frontier:
+            return "in-progress" if practised else "ready"
+        return "locked"
 
 
 def progress(

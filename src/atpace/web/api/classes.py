@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from atpace.services import reports
+from atpace.services import limits, reports
 from atpace.web.api.schemas import ClassOut, HeatmapOut, HeatmapRowOut
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
@@ -24,7 +24,7 @@ def heatmap(
     actor: ActorDep,
     session: SessionDep,
     sort: Annotated[
-        str, Query(max_length=64, description="name, average, mastered or a skill key"), Text
+        str, Query(max_length=limits.KEY_MAX, description="name, average, mastered or a skill key"), Text
     ] = "name",
     desc: bool = False,
 ) -> HeatmapOut:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from atpace.services import limits
 from atpace.web.inputs import MAX_ID, no_nul
 
 
@@ -21,9 +22,9 @@ class Request(BaseModel):
 
 
 class TokenRequest(Request):
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=200)
-    name: str = Field(default="api", max_length=120)
+    email: str = Field(min_length=3, max_length=limits.EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=limits.PASSWORD_MAX)
+    name: str = Field(default="api", max_length=limits.NAME_MAX)
 
 
 class TokenOut(BaseModel):
@@ -75,9 +76,9 @@ class ProgressOut(BaseModel):
 
 
 class NextItemRequest(Request):
-    skill_key: str | None = Field(default=None, max_length=64)
+    skill_key: str | None = Field(default=None, max_length=limits.KEY_MAX)
     exclude_item_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
-        default_factory=list, max_length=200
+        default_factory=list, max_length=limits.EXCLUDE_MAX
     )
 
 
@@ -113,12 +114,12 @@ class HintOut(BaseModel):
 
 class AttemptRequest(Request):
     item_id: int = Field(ge=1, le=MAX_ID)
-    response: str = Field(max_length=500)
-    client_attempt_id: str = Field(min_length=1, max_length=64)
-    skill_key: str | None = Field(default=None, max_length=64)
-    duration_ms: int | None = Field(default=None, ge=0, le=86_400_000)
-    hints_used: int = Field(default=0, ge=0, le=20)
-    confidence: int | None = Field(default=None, ge=1, le=4)
+    response: str = Field(max_length=limits.RESPONSE_MAX)
+    client_attempt_id: str = Field(min_length=1, max_length=limits.KEY_MAX)
+    skill_key: str | None = Field(default=None, max_length=limits.KEY_MAX)
+    duration_ms: int | None = Field(default=None, ge=0, le=limits.DURATION_MAX_MS)
+    hints_used: int = Field(default=0, ge=0, le=limits.HINTS_MAX)
+    confidence: int | None = Field(default=None, ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)
 
 
 class AttemptOut(BaseModel):
@@ -149,7 +150,10 @@ class HeatmapRowOut(BaseModel):
     student_id: int
     student_name: str
     mastery: dict[str, float | None]
-    mastered_count: int
+    states: dict[str, str] = Field(
+        description="per skill, as the student's map shows it: mastered, ready, in-progress, locked or held"
+    )
+    mastered_count: int = Field(description="skills in state mastered (a skill a teacher paused is not)")
     average: float
 
 
@@ -179,8 +183,8 @@ class AttemptViewOut(BaseModel):
 
 
 class PrerequisiteRequest(Request):
-    skill_key: str = Field(min_length=1, max_length=64)
-    prerequisite_key: str = Field(min_length=1, max_length=64)
+    skill_key: str = Field(min_length=1, max_length=limits.KEY_MAX)
+    prerequisite_key: str = Field(min_length=1, max_length=limits.KEY_MAX)
 
 
 class CourseGraphOut(BaseModel):
@@ -191,11 +195,11 @@ class CourseGraphOut(BaseModel):
 
 
 class OverrideRequest(Request):
-    skill_key: str = Field(min_length=1, max_length=64)
+    skill_key: str = Field(min_length=1, max_length=limits.KEY_MAX)
     action: Literal["lock", "unlock", "clear"] = Field(
         description="lock (pause), unlock (start before the prerequisites), clear (follow mastery again)"
     )
-    reason: str = Field(min_length=1, max_length=300)
+    reason: str = Field(min_length=1, max_length=limits.REASON_MAX)
 
 
 class OverrideOut(BaseModel):
@@ -211,7 +215,7 @@ class ModeRequest(Request):
     mode: Literal["standard", "challenge", "support"] | None = Field(
         description="null lets the student's recent answers decide"
     )
-    reason: str = Field(default="", max_length=300)
+    reason: str = Field(default="", max_length=limits.REASON_MAX)
 
 
 class ModeOut(BaseModel):
@@ -242,4 +246,4 @@ class PlacementOut(BaseModel):
 
 class PlacementAnswerRequest(Request):
     item_id: int = Field(ge=1, le=MAX_ID)
-    response: str = Field(max_length=500)
+    response: str = Field(max_length=limits.RESPONSE_MAX)

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from atpace.errors import TooManyAttempts, Unauthenticated
-from atpace.services import auth
-from atpace.store.tables import Role
+from atpace.services import auth, limits
+from atpace.services.database import Role
 from atpace.web.deps import SESSION_COOKIE, OptionalActorDep, SessionDep
 from atpace.web.inputs import Text
 from atpace.web.pages.common import render
@@ -43,9 +43,9 @@ def login_page(request: Request, actor: OptionalActorDep, next: str | None = Non
 def login(
     request: Request,
     session: SessionDep,
-    email: Annotated[str, Form(max_length=254), Text],
-    password: Annotated[str, Form(max_length=200), Text],
-    next: Annotated[str, Form(max_length=500), Text] = "",
+    email: Annotated[str, Form(max_length=limits.EMAIL_MAX), Text],
+    password: Annotated[str, Form(max_length=limits.PASSWORD_MAX), Text],
+    next: Annotated[str, Form(max_length=limits.URL_MAX), Text] = "",
 ) -> Response:
     settings = request.app.state.settings
     client = request.client.host if request.client else "unknown"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from atpace.errors import InvalidInput
-from atpace.services import placement
+from atpace.services import limits, placement
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
@@ -31,7 +31,7 @@ def placement_answer(
     actor: ActorDep,
     session: SessionDep,
     item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    response: Annotated[str, Form(max_length=500), Text] = "",
+    response: Annotated[str, Form(max_length=limits.RESPONSE_MAX), Text] = "",
 ) -> Response:
     try:
         placement.answer(session, actor, item_id, response)

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from atpace.errors import Conflict, Forbidden, InvalidInput
-from atpace.services import practice, reports
+from atpace.services import limits, practice, reports
 from atpace.services.auth import Actor
+from atpace.services.database import Role
 from atpace.services.progress import StudentProgress
-from atpace.store.tables import Role
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
@@ -66,7 +66,7 @@ def practice_page(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    skill: Annotated[str | None, Query(max_length=64), Text] = None,
+    skill: Annotated[str | None, Query(max_length=limits.KEY_MAX), Text] = None,
     after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     try:
@@ -98,12 +98,12 @@ def practice_answer(
     actor: ActorDep,
     session: SessionDep,
     item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    client_attempt_id: Annotated[str, Form(min_length=1, max_length=64), Text],
-    skill_key: Annotated[str, Form(max_length=64), Text],
-    response: Annotated[str, Form(max_length=500), Text] = "",
-    duration_ms: Annotated[int | None, Form(ge=0, le=86_400_000)] = None,
-    hints_used: Annotated[int, Form(ge=0, le=20)] = 0,
-    confidence: Annotated[int | None, Form(ge=1, le=4)] = None,
+    client_attempt_id: Annotated[str, Form(min_length=1, max_length=limits.KEY_MAX), Text],
+    skill_key: Annotated[str, Form(max_length=limits.KEY_MAX), Text],
+    response: Annotated[str, Form(max_length=limits.RESPONSE_MAX), Text] = "",
+    duration_ms: Annotated[int | None, Form(ge=0, le=limits.DURATION_MAX_MS)] = None,
+    hints_used: Annotated[int, Form(ge=0, le=limits.HINTS_MAX)] = 0,
+    confidence: Annotated[int | None, Form(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)] = None,
 ) -> Response:
     data = practice.AnswerInput(
         item_id=item_id, response=response, client_attempt_id=client_attempt_id, skill_key=skill_key,

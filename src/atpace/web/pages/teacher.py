@@ -5,13 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from atpace.errors import Forbidden, InvalidInput
-from atpace.services import interventions, reports
+from atpace.services import interventions, limits, reports
 from atpace.services.access import get_class_student
 from atpace.services.auth import Actor
-from atpace.store.tables import Role
+from atpace.services.database import Role, Session
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
 from atpace.web.pages.common import render
@@ -33,7 +32,7 @@ def class_page(
     class_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    sort: Annotated[str, Query(max_length=64), Text] = "name",
+    sort: Annotated[str, Query(max_length=limits.KEY_MAX), Text] = "name",
     desc: bool = False,
 ) -> Response:
     heatmap = reports.class_heatmap(session, actor, class_id, sort, desc)
@@ -89,9 +88,9 @@ def override_form(
     student_id: PathId,
     actor: ActorDep,
     session: SessionDep,
-    skill_key: Annotated[str, Form(max_length=64), Text],
+    skill_key: Annotated[str, Form(max_length=limits.KEY_MAX), Text],
     action: Annotated[str, Form(max_length=8), Text],
-    reason: Annotated[str, Form(max_length=300), Text] = "",
+    reason: Annotated[str, Form(max_length=limits.REASON_MAX), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
     try:
@@ -113,7 +112,7 @@ def mode_form(
     actor: ActorDep,
     session: SessionDep,
     mode: Annotated[str, Form(max_length=16), Text] = "",
-    reason: Annotated[str, Form(max_length=300), Text] = "",
+    reason: Annotated[str, Form(max_length=limits.REASON_MAX), Text] = "",
 ) -> Response:
     get_class_student(session, actor, class_id, student_id)
     try:

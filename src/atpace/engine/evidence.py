@@ -1,0 +1,65 @@
+"""Evidence: every kind of observation that moves a student's learner model, and how it moves it.
+
+The store keeps one P(learned) per student and skill. Each evidence kind states its rule here, in one
+place, so that a teacher can be told why a mastery changed (docs/policy.md, "Evidence"):
+
+- ``practice``: a scored answer in adaptive practice. Bayesian knowledge tracing: P(learned) is
+  conditioned on the answer with guess and slip shifted by the item's difficulty, then advanced by the
+  learning transition. Counts as an attempt; an answer on a mastered skill may be an FSRS review.
+- ``history``: an answer from earlier practice brought in (the demo school's simulated weeks, a log from
+  another system). Exactly the practice rule, with its own timestamp.
+- ``placement``: the placement quiz's estimate for a skill the student has not practised; it replaces the
+  starting value (the course prior) and is not an attempt. Skills already practised keep their state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from atpace.engine.bkt_online import BKTParams, update
+from atpace.engine.policy.selection import item_params
+
+__all__ = ["EVIDENCE_KINDS", "KIND_INFO", "EvidenceKind", "EvidenceKindInfo", "observe"]
+
+EvidenceKind = Literal["practice", "history", "placement"]
+EVIDENCE_KINDS: tuple[EvidenceKind, ...] = get_args(EvidenceKind)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceKindInfo:
+    label: str  # the name a teacher sees
+    effect: str  # how it moves the model, in the teacher's words
+    observed: bool  # True: a scored answer updates P(learned); False: a direct estimate replaces it
+    counts_as_attempt: bool  # adds to the skill's attempts and right answers
+    may_review: bool  # an answer on a mastered skill can count as a spaced review (FSRS)
+
+
+KIND_INFO: dict[EvidenceKind, EvidenceKindInfo] = {
+    "practice": EvidenceKindInfo(
+        "Practice answer",
+        "updates mastery by knowledge tracing (a right answer to a harder item counts for more)",
+        observed=True,
+        counts_as_attempt=True,
+        may_review=True,
+    ),
+    "history": EvidenceKindInfo(
+        "Earlier practice",
+        "an answer from earlier practice, counted exactly like a practice answer",
+        observed=True,
+        counts_as_attempt=True,
+        may_review=True,
+    ),
+    "placement": EvidenceKindInfo(
+        "Placement quiz",
+        "sets the starting mastery of a skill not yet practised from the placement quiz",
+        observed=False,
+        counts_as_attempt=False,
+        may_review=False,
+    ),
+}
+
+
+def observe(p_learned: float, correct: bool, params: BKTParams, difficulty: float = 0.0) -> float:
+    """P(learned) after one scored answer to an item of this difficulty (the practice rule)."""
+    return update(p_learned, correct, item_params(params, difficulty))
