@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from atpace.errors import Forbidden, NotFound
+from atpace.errors import Conflict, Forbidden, NotFound
 from atpace.services.auth import Actor
 from atpace.store.tables import Classroom, ClassTeacher, Course, Enrollment, Role, User
 
@@ -52,6 +52,15 @@ def get_class_student(
     if session.get(Enrollment, (class_id, student_id)) is None:
         raise NotFound(f"student {student_id} is not in class {class_id}")
     return classroom, get_student(session, actor, student_id)
+
+
+def class_course(classroom: Classroom) -> Course:
+    """The course a class uses; a class imported from a roster may not have one chosen yet."""
+    if classroom.course is None:
+        raise Conflict(
+            f"{classroom.name} has no course yet: a school administrator chooses one on the class page"
+        )
+    return classroom.course
 
 
 def get_course(session: Session, actor: Actor, course_id: int) -> Course:

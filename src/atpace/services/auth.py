@@ -93,8 +93,11 @@ def authenticate(session: Session, email: str, password: str, throttle: LoginThr
     email = email.strip().lower()
     throttle.check(client, email)
     user = session.scalar(select(User).where(User.email == email))
-    valid = _hasher.verify(password, user.password_hash if user else _DUMMY_HASH)
-    if user is None or not valid or not user.is_active:
+    # A user without a password (imported, signs in by link) is checked against the dummy hash too, so
+    # that the answer takes as long as for any other account.
+    has_password = user is not None and bool(user.password_hash)
+    valid = _hasher.verify(password, user.password_hash if user and has_password else _DUMMY_HASH)
+    if user is None or not has_password or not valid or not user.is_active:
         throttle.failed(client, email)
         raise Unauthenticated("Wrong e-mail or password.")
     return user

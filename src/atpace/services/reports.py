@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from atpace.engine import policy
 from atpace.errors import InvalidInput
-from atpace.services.access import get_class, get_class_student, get_student, student_course
+from atpace.services.access import class_course, get_class, get_class_student, get_student, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
 from atpace.services.practice import practice_mode
@@ -83,7 +83,10 @@ def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
             .group_by(Enrollment.class_id)
         )
     }
-    return [ClassSummary(c.id, c.name, c.course.title, counts.get(c.id, 0)) for c in classrooms]
+    return [
+        ClassSummary(c.id, c.name, c.course.title if c.course else "", counts.get(c.id, 0))
+        for c in classrooms
+    ]
 
 
 HEATMAP_SORTS = ("name", "average", "mastered")
@@ -94,7 +97,8 @@ def class_heatmap(
 ) -> Heatmap:
     """Students x skills mastery. ``sort`` is name, average, mastered or a skill key."""
     classroom = get_class(session, actor, class_id)
-    graph = load_graph(session, classroom.course)
+    course = class_course(classroom)
+    graph = load_graph(session, course)
     if sort not in HEATMAP_SORTS and sort not in graph.skills:
         raise InvalidInput("sort", f"sort by one of {', '.join(HEATMAP_SORTS)} or a skill key")
     students = session.scalars(
@@ -114,7 +118,7 @@ def class_heatmap(
     for student_id, skill_id, p in states:
         by_student[student_id][skill_ids[skill_id]] = p
     overrides = load_class_overrides(session, student_ids, graph)
-    rule = policy.MasteryRule(classroom.course.mastery_threshold)
+    rule = policy.MasteryRule(course.mastery_threshold)
     rows = []
     for student in students:
         mastery = by_student[student.id]
@@ -148,7 +152,7 @@ def class_heatmap(
     return Heatmap(
         class_id=classroom.id,
         class_name=classroom.name,
-        course_title=classroom.course.title,
+        course_title=course.title,
         threshold=threshold,
         skills=[(k, s.name) for k, s in graph.skills.items()],
         rows=rows,
@@ -228,7 +232,7 @@ def student_in_class(
     classroom, student = get_class_student(session, actor, class_id, student_id)
     return StudentInClass(
         classroom,
-        student_progress(session, student, classroom.course),
+        student_progress(session, student, class_course(classroom)),
         _attempt_views(session, student.id, attempts),
         practice_mode(session, student),
     )

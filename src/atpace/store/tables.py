@@ -81,12 +81,16 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # school administrator
 
 
+SOURCED_ID_MAX = 255  # OneRoster sourcedIds (external ids), kept as given
+
+
 class School(Base):
     __tablename__ = "schools"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sourced_id: Mapped[str | None] = mapped_column(String(SOURCED_ID_MAX), default=None, unique=True)
 
 
 class User(Base):
@@ -105,11 +109,18 @@ class User(Base):
             values_callable=lambda roles: [role.value for role in roles],
         )
     )
-    password_hash: Mapped[str] = mapped_column(String(255))
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # "" : no password (sign-in link or SSO only)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: deactivated, data kept
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(default=None)
+    sourced_id: Mapped[str | None] = mapped_column(String(SOURCED_ID_MAX), default=None)
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    grade: Mapped[str] = mapped_column(String(32), default="")  # e.g. "04" (OneRoster grades)
 
     school: Mapped[School] = relationship()
+
+    __table_args__ = (UniqueConstraint("school_id", "sourced_id", name="uq_users_school_sourced_id"),)
 
 
 class AuthToken(Base):
@@ -144,6 +155,7 @@ class Course(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     grades: Mapped[str] = mapped_column(String(32), default="")
     mastery_threshold: Mapped[float] = mapped_column(Float, default=0.95)
+    version: Mapped[str] = mapped_column(String(64), default="")  # the course package's content version
 
 
 class Skill(Base):
@@ -215,22 +227,36 @@ class ItemSkill(Base):
 
 class Classroom(Base):
     __tablename__ = "classes"
+    __table_args__ = (UniqueConstraint("school_id", "sourced_id", name="uq_classes_school_sourced_id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(BigId, ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    # None: no course chosen yet (a class imported from a roster waits for the admin's choice).
+    course_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("courses.id", ondelete="RESTRICT"), index=True, default=None
+    )
     name: Mapped[str] = mapped_column(String(120))
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)  # archived: read-only, kept
+    join_code: Mapped[str | None] = mapped_column(String(16), default=None, unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(SOURCED_ID_MAX), default=None)
+    class_code: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course | None] = relationship()
+
+
+TEACHER_ROLES = ("teacher", "co-teacher")
 
 
 class ClassTeacher(Base):
     __tablename__ = "class_teachers"
+    __table_args__ = (CheckConstraint("role IN ('teacher', 'co-teacher')", name="role_kind"),)
     class_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    role: Mapped[str] = mapped_column(String(16), default="teacher")
 
 
 class Enrollment(Base):
@@ -241,6 +267,145 @@ class Enrollment(Base):
     user_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    sourced_id: Mapped[str | None] = mapped_column(String(SOURCED_ID_MAX), default=None)
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+
+
+class SignInLink(Base):
+    """A one-time sign-in link (first sign-in of an imported user, or a password reset made by an admin).
+    Only a SHA-256 of the secret is stored; the link works once, before it expires."""
+
+    __tablename__ = "sign_in_links"
+    __table_args__ = (CheckConstraint("purpose IN ('first-sign-in', 'password-reset')", name="purpose_kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AcademicSession(Base):
+    """A OneRoster academic session (school year, term, grading period), kept for classes and reports."""
+
+    __tablename__ = "academic_sessions"
+    __table_args__ = (
+        UniqueConstraint("school_id", "sourced_id", name="uq_academic_sessions_school_sourced_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    sourced_id: Mapped[str] = mapped_column(String(SOURCED_ID_MAX))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # schoolYear, term, semester, gradingPeriod
+    start_date: Mapped[str] = mapped_column(String(10), default="")  # ISO date
+    end_date: Mapped[str] = mapped_column(String(10), default="")
+    parent_sourced_id: Mapped[str] = mapped_column(String(SOURCED_ID_MAX), default="")
+    school_year: Mapped[str] = mapped_column(String(8), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RosterCourse(Base):
+    """A OneRoster course (a catalogue entry such as "Grade 4 Math"); ``course_id`` links it to the
+    atpace course its classes use, once an admin has chosen one."""
+
+    __tablename__ = "roster_courses"
+    __table_args__ = (
+        UniqueConstraint("school_id", "sourced_id", name="uq_roster_courses_school_sourced_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    sourced_id: Mapped[str] = mapped_column(String(SOURCED_ID_MAX))
+    title: Mapped[str] = mapped_column(String(200))
+    course_code: Mapped[str] = mapped_column(String(64), default="")
+    grades: Mapped[str] = mapped_column(String(64), default="")
+    course_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("courses.id", ondelete="SET NULL"), default=None
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Demographics(Base):
+    """A student's OneRoster demographics, kept as imported for the equity report; sensitive, admin only."""
+
+    __tablename__ = "demographics"
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RosterImport(Base):
+    """One roster import (dry run or applied): who, when, and the report it produced."""
+
+    __tablename__ = "roster_imports"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied: Mapped[bool] = mapped_column(Boolean)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class StandardFramework(Base):
+    """A CASE framework (CFDocument) imported into a school, with its items."""
+
+    __tablename__ = "standard_frameworks"
+    __table_args__ = (
+        UniqueConstraint("school_id", "identifier", name="uq_standard_frameworks_school_identifier"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    identifier: Mapped[str] = mapped_column(String(255))
+    uri: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(500))
+    creator: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[str] = mapped_column(String(64), default="")
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)  # the CFDocument as read, unknown fields kept
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StandardItem(Base):
+    """One CFItem of a framework: a standard with its code and statement."""
+
+    __tablename__ = "standard_items"
+    __table_args__ = (
+        UniqueConstraint("framework_id", "identifier", name="uq_standard_items_framework_identifier"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    framework_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("standard_frameworks.id", ondelete="CASCADE"), index=True
+    )
+    identifier: Mapped[str] = mapped_column(String(255))
+    uri: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str] = mapped_column(String(255), default="")  # humanCodingScheme
+    statement: Mapped[str] = mapped_column(Text)
+    item_type: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)  # outline order
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the CFItem as read
+
+
+class SkillStandard(Base):
+    """A standard a skill is aligned to: its code and statement as the course states them (and the
+    framework item's identifier when known), so a course package carries them without a framework."""
+
+    __tablename__ = "skill_standards"
+    skill_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(255), primary_key=True)
+    statement: Mapped[str] = mapped_column(Text)
+    framework_identifier: Mapped[str] = mapped_column(String(255), default="")
+    item_identifier: Mapped[str] = mapped_column(String(255), default="")
+    uri: Mapped[str] = mapped_column(Text, default="")
 
 
 class Attempt(Base):
