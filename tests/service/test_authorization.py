@@ -2,59 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from atpace.store.tables import Item, ItemSkill
+from tests.service.authz import (
+    ACTORS,
+    CLASS_DATA,
+    COURSE,
+    COURSE_EDIT,
+    DECIDE,
+    DECIDE_PAGE,
+    PRACTICE,
+    STUDENT_DATA,
+    Case,
+    everyone,
+    feature_ids,
+    feature_modules,
+)
 from tests.service.conftest import RollbackDatabase, World
 from tests.service.web import bearer, client_for
-
-ACTORS = (
-    "anonymous",
-    "student",
-    "classmate",
-    "teacher",
-    "other_teacher",
-    "admin",
-    "foreign_teacher",
-    "foreign_student",
-)
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    path: str  # route template, as FastAPI lists it
-    url: Callable[[World, dict[str, int]], str]
-    expected: dict[str, int]  # by actor; anonymous defaults to 401 for /api and 303 for pages
-    body: Callable[[World, dict[str, int], str], dict[str, object]] | None = None
-    form: bool = False
-
-
-def everyone(code: int) -> dict[str, int]:
-    return {a: code for a in ACTORS if a != "anonymous"}
-
-
-STUDENT_DATA = {
-    "student": 200, "classmate": 403, "teacher": 200, "other_teacher": 403, "admin": 200,
-    "foreign_teacher": 404, "foreign_student": 404,
-}  # fmt: skip
-CLASS_DATA = {
-    "student": 403, "classmate": 403, "teacher": 200, "other_teacher": 403, "admin": 200,
-    "foreign_teacher": 404, "foreign_student": 404,
-}  # fmt: skip
-PRACTICE = {
-    "student": 200, "classmate": 200, "teacher": 403, "other_teacher": 403, "admin": 403,
-    "foreign_teacher": 403, "foreign_student": 404,
-}  # fmt: skip
-COURSE = {**everyone(200), "foreign_teacher": 404, "foreign_student": 404}
-DECIDE = {**STUDENT_DATA, "student": 403, "teacher": 201, "admin": 201}
-DECIDE_PAGE = {**CLASS_DATA, "teacher": 303, "admin": 303}
-COURSE_EDIT = {**COURSE, "student": 403, "classmate": 403, "teacher": 201, "other_teacher": 201, "admin": 201}
 
 
 def answer_body(w: World, ids: dict[str, object], actor: str) -> dict[str, object]:
@@ -126,6 +94,7 @@ CASES = [
     Case("GET", "/classes/{class_id}/students/{student_id}",
          lambda w, i: f"/classes/{w.class_id}/students/{w.classmate_id}", CLASS_DATA),
 ]  # fmt: skip
+CASES += [case for module in feature_modules() for case in module.CASES]
 
 # Routes that need no login, or are tested on their own (login, logout, token, docs, static files).
 PUBLIC = {
@@ -162,10 +131,11 @@ def fixture_ids(database: RollbackDatabase, world: World) -> dict[str, object]:
         assert item is not None
         sink = graph.graph.topological_order()[-1]  # no dependents, so no new edge into it makes a cycle
         candidates = [k for k in graph.skills if k != sink and k not in graph.graph.prerequisites[sink]]
-        return {
+        ids: dict[str, object] = {
             "item": item.id, "answer": AnswerSpec.from_dict(item.answer).correct, "item_skill": first_skill.key,
             "edge_skill": sink, "edge_prereqs": candidates,
         }  # fmt: skip
+    return {**ids, **feature_ids(database, world)}
 
 
 def declared_routes() -> set[tuple[str, str]]:
