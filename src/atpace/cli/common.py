@@ -6,6 +6,14 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from atpace.errors import AtpaceError, InvalidInput
 
@@ -35,3 +43,17 @@ def database_url(url: str | None) -> str:
     from atpace.config import Settings
 
     return url or Settings().resolved_database_url()
+
+
+def work_progress(on: Console | None = None) -> Progress:
+    """A progress display for long work (bars where the total is known, a spinner where it is not);
+    written to stderr by default so that tables and JSON on stdout stay clean."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=on or err,
+        transient=False,
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from atpace.cli.common import work_progress
 
 app = typer.Typer(
     help="Knowledge tracing: evaluate learner models and fit their parameters.", no_args_is_help=True
@@ -91,14 +94,24 @@ def evaluate(
             f"{s['accuracy']:.4f}", f"{s['log_loss']:.4f}", f"{result.fit_seconds:.2f}",
             f"{result.predict_seconds:.2f}", f"{result.peak_rss_mb:.0f}",
         )  # fmt: skip
-        err.print(f"fold {result.fold}: AUC {s['auc']:.4f}, fit {result.fit_seconds:.2f} s")
+        progress.console.print(f"fold {result.fold}: AUC {s['auc']:.4f}, fit {result.fit_seconds:.2f} s")
+        progress.advance(task)
 
-    results = run(
-        lambda: make_model(model, **params),
-        iter_splits(dataset, fold_numbers, max_students=max_students),
-        dataset=name,
-        on_result=show,
-    )
+    def announced(splits: Iterator[Any]) -> Iterator[Any]:
+        for split in splits:
+            progress.update(task, description=f"{model} on {name}: fold {split[0]} (fit and score)")
+            yield split
+
+    with work_progress() as progress:
+        task = progress.add_task(
+            f"{model} on {name}: reading fold {fold_numbers[0]}", total=len(fold_numbers)
+        )
+        results = run(
+            lambda: make_model(model, **params),
+            announced(iter_splits(dataset, fold_numbers, max_students=max_students)),
+            dataset=name,
+            on_result=show,
+        )
     summary = summarise(results)
     mean, std = summary["standard"]["auc"]
     table.add_row("mean", f"{mean:.4f} ± {std:.4f}", *[""] * 7)
@@ -148,7 +161,9 @@ def fit(
         from atpace.engine.models.bkt import fit_skill_parameters
 
         try:
-            fitted = fit_skill_parameters(_read_any_log(log), **params)
+            with work_progress() as progress:
+                progress.add_task(f"fitting {model} on {log.name} (EM per skill)", total=None)
+                fitted = fit_skill_parameters(_read_any_log(log), **params)
         except ValueError as error:
             err.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None
@@ -165,7 +180,9 @@ def fit(
     from atpace.services.learner_params import fit_from_attempts
 
     try:
-        result = fit_from_attempts(_database_url(database_url), model, **params)
+        with work_progress() as progress:
+            progress.add_task(f"fitting {model} on the platform's attempts", total=None)
+            result = fit_from_attempts(_database_url(database_url), model, **params)
     except ValueError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None

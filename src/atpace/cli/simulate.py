@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from atpace.cli.common import work_progress
+
 console = Console()
 
 
@@ -31,8 +33,23 @@ def simulate(
     from atpace.engine.simulate import run_simulation, save_plots
     from atpace.services.simulation import demo_course
 
-    with console.status(f"simulating {students} students..."):
-        report = run_simulation(demo_course(seed), students=students, seed=seed)
+    if plots is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            console.print(
+                "[red]error:[/red] --plots needs matplotlib: install atpace with the 'plots' extra "
+                "(pip install -e '.[plots]')"
+            )
+            raise typer.Exit(2) from None
+    policies = ("fixed", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace")
+    with work_progress(console) as progress:
+        course = demo_course(seed)
+        tasks = {name: progress.add_task(f"policy {name}", total=students) for name in policies}
+        report = run_simulation(
+            course, students=students, seed=seed, include=policies,
+            on_progress=lambda name, done, _total: progress.update(tasks[name], completed=done),
+        )  # fmt: skip
     console.print(report.markdown(), markup=False, highlight=False)
     if json_out is not None:
         json_out.write_text(json.dumps(report.to_json_dict(), indent=2) + "\n")

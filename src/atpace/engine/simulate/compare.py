@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -175,10 +175,12 @@ def run_simulation(
     targets: Mapping[Mode, float] | None = None,
     pilot_students: int = 400,
     include: Sequence[str] = ("fixed", "in-a-row-3", "in-a-row-5", "3-of-5", "atpace"),
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> SimulationReport:
     """Run every policy in ``include`` on the same ``students`` synthetic students of ``course``.
 
     ``course`` comes from :func:`build_course` (the demo course: atpace.services.simulation).
+    ``on_progress(policy, students_done, students_total)`` is called after each simulated student.
     """
     if students < 1 or pilot_students < 20:
         raise ValueError(
@@ -209,7 +211,11 @@ def run_simulation(
     placement: dict[str, Any] = {"mean_items": math.nan, "max_items": 0, "skill_accuracy": math.nan}
     for slot, name in enumerate(include):
         policy = available[name]
-        traces = [run_policy(policy, course, student, seed, slot) for student in cohort]
+        traces = []
+        for done, student in enumerate(cohort, start=1):
+            traces.append(run_policy(policy, course, student, seed, slot))
+            if on_progress is not None:
+                on_progress(name, done, len(cohort))
         reports[name] = summarise(name, traces, cohort, len(graph.skills))
         if name == "atpace":  # only atpace's own policy places students
             placement = _placement_summary([t.placement for t in traces if t.placement is not None], cohort)
