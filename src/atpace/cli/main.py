@@ -17,6 +17,7 @@ from atpace.cli.common import describe as _describe
 from atpace.cli.common import fail as _fail
 from atpace.cli.kt import app as kt_app
 from atpace.cli.simulate import simulate
+from atpace.cli.standards import app as standards_app
 from atpace.errors import AtpaceError
 
 app = typer.Typer(help="atpace: personalized, mastery-based learning.", no_args_is_help=True)
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(schools_app, name="schools")
 app.add_typer(kt_app, name="kt")
+app.add_typer(standards_app, name="standards")
 app.command(
     "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
 )(simulate)
