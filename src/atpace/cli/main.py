@@ -15,6 +15,7 @@ from atpace.cli.common import DatabaseUrl, console, err
 from atpace.cli.common import database_url as _database_url
 from atpace.cli.common import describe as _describe
 from atpace.cli.common import fail as _fail
+from atpace.cli.content import courses_app, items_app
 from atpace.cli.kt import app as kt_app
 from atpace.cli.simulate import simulate
 from atpace.cli.standards import app as standards_app
@@ -29,6 +30,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(schools_app, name="schools")
 app.add_typer(kt_app, name="kt")
 app.add_typer(standards_app, name="standards")
+app.add_typer(courses_app, name="courses")
+app.add_typer(items_app, name="items")
 app.command(
     "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
 )(simulate)
