@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Integer
 
 from atpace.config import Settings
 from atpace.services.demo import ensure_demo_school
@@ -24,18 +25,44 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path: Path = tmp_path_factory.mktemp("browser") / "demo.db"
     database = Database(f"sqlite:///{path}")
     database.upgrade()
     with database.transaction() as session:
         ensure_demo_school(session)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def student_with_progress(demo_database: Database) -> str:
+    """The e-mail of the demo student with the most mastered skills (who also has skills to go)."""
+    from sqlalchemy import func, select
+
+    from atpace.store.tables import LearnerState, User
+
+    with demo_database.transaction() as session:
+        mastered = func.sum(func.cast(LearnerState.p_learned >= 0.95, Integer))
+        email = session.scalar(
+            select(User.email)
+            .join(LearnerState, LearnerState.student_id == User.id)
+            .group_by(User.id)
+            .order_by(mastered.desc(), User.id)
+            .limit(1)
+        )
+    assert email is not None
+    return email
+
+
+@pytest.fixture(scope="session")
+def server_url(demo_database: Database) -> Iterator[str]:
+    database = demo_database
     settings = Settings(environment="test", secret_key="b" * 40, cookie_secure=False)
     app = create_app(settings, database)
     _add_answer_key_route(app, database)
     with serving(app) as url:
         yield url
-    database.engine.dispose()
 
 
 def _add_answer_key_route(app: FastAPI, database: Database) -> None:

@@ -128,9 +128,9 @@ def test_teacher_heatmap(page: Any, output_dir: Path) -> None:
     assert page.locator("svg [data-skill]").count() >= 20
 
 
-def test_map_of_a_student_with_progress(page: Any, output_dir: Path) -> None:
+def test_map_of_a_student_with_progress(page: Any, output_dir: Path, student_with_progress: str) -> None:
     page.set_viewport_size({"width": 2150, "height": 1000})  # the whole map without scrolling
-    log_in(page, "student24@riverside.example")
+    log_in(page, student_with_progress)
     page.wait_for_url("**/learn")
     states = page.locator("svg [data-state]").evaluate_all("nodes => nodes.map(n => n.dataset.state)")
     assert len(states) >= 20 and "mastered" in states and ("ready" in states or "in-progress" in states)
