@@ -1,3 +1,4 @@
+import re
 from fractions import Fraction
 
 import pytest
@@ -184,3 +185,178 @@ def test_answer_spec_round_trip() -> None:
 def test_bad_answer_specs_name_the_field(data: dict[str, object], field: str) -> None:
     with pytest.raises(ValueError, match=f"^{field}:"):
         AnswerSpec.from_dict(data)
+
+
+# ---------------------------------------------------------------------------------------------- new kinds
+
+SELECT = AnswerSpec(
+    "multiple_select", "1/2; 2/4", choices=("1/2", "1/3", "2/4", "3/4"), correct_choices=("1/2", "2/4")
+)
+ORDER = AnswerSpec(
+    "ordering",
+    "small; medium; large",
+    choices=("large", "small", "medium"),
+    correct_choices=("small", "medium", "large"),
+)
+ESSAY = AnswerSpec("open_response", "A full answer names both quantities and keeps their order.")
+RATIO = AnswerSpec("short_text", "3:2", patterns=(r"3\s*(?::|to)\s*2",))
+FORMULA = AnswerSpec("short_text", "NaCl", case_sensitive=True, alternatives=("Na Cl",))
+
+
+@pytest.mark.parametrize(
+    "response", ["A, C", "a;c", "1/2\n2/4", "c, a", "AC", "a c", "(a), (c)", " 2/4 ; 1/2 "]
+)
+def test_multiple_select_right_set_by_letters_or_texts(response: str) -> None:
+    result = check_answer(SELECT, response)
+    assert result == CheckResult("correct", "Correct!", "1/2; 2/4")  # normalized in display order
+
+
+@pytest.mark.parametrize("response", ["A", "A, B, C", "B, D", "1/2, 3/4", "A, B, C, D"])
+def test_multiple_select_needs_exactly_the_right_set(response: str) -> None:
+    result = check_answer(SELECT, response)
+    assert result.status == "incorrect" and result.message == "Not quite: the right choices are 1/2; 2/4."
+
+
+@pytest.mark.parametrize("response", ["A, E", "zebra", "A, A", "1/2, 6/8", "AZ", "", " ; "])
+def test_multiple_select_unknown_or_repeated_choices_are_malformed(response: str) -> None:
+    result = check_answer(SELECT, response)
+    assert result.status == "malformed" and result.normalized is None
+
+
+def test_multiple_select_messages() -> None:
+    assert check_answer(SELECT, "A, E").message.startswith("E is not one of the answers: name them by letter")
+    assert check_answer(SELECT, "A, A").message == "You named 1/2 twice: name each answer once"
+
+
+def test_choices_with_commas_can_be_named_with_semicolons() -> None:
+    spec = AnswerSpec(
+        "multiple_select",
+        "1,000; 2,000",
+        choices=("1,000", "2,000", "3,000"),
+        correct_choices=("1,000", "2,000"),
+    )
+    assert check_answer(spec, "1,000; 2,000").correct
+    assert check_answer(spec, spec.correct).correct
+    assert check_answer(spec, "A, B").correct
+    assert check_answer(spec, "1,000").status == "incorrect"  # one whole choice, not "1" and "000"
+    assert check_answer(spec, "1,000, 2,000").status == "malformed"
+
+
+@pytest.mark.parametrize(
+    "response", ["B, C, A", "bca", "b\nc\na", "small; medium; large", "small, medium, large"]
+)
+def test_ordering_right_order(response: str) -> None:
+    assert check_answer(ORDER, response) == CheckResult("correct", "Correct!", "small; medium; large")
+
+
+def test_ordering_wrong_order_and_malformed() -> None:
+    wrong = check_answer(ORDER, "A, B, C")
+    assert wrong == CheckResult(
+        "incorrect", "Not quite: the right order is small; medium; large.", "large; small; medium"
+    )
+    for response in ("A, B", "A, B, C, D", "A, A, B", "small, large", "tiny, small, large"):
+        assert status(ORDER, response) == "malformed", response
+    assert check_answer(ORDER, "A, B").message == "Put all 3 answers in order, each once, like A, B, C"
+
+
+def test_open_response_is_not_scored_automatically() -> None:
+    assert not ESSAY.auto_scored and SELECT.auto_scored and HALF.auto_scored
+    with pytest.raises(ValueError, match="not scored automatically"):
+        check_answer(ESSAY, "The ratio is 3:2.")
+
+
+def test_short_text_patterns() -> None:
+    for response in ("3:2", "3 : 2", "3 to 2", "3 TO 2", "3:2."):
+        assert status(RATIO, response) == "correct", response
+    assert status(RATIO, "2:3") == "incorrect" and status(RATIO, "3:20") == "incorrect"
+    assert check_answer(RATIO, "3:2" * 200).status == "malformed"  # too long to match
+
+
+def test_short_text_case_sensitivity() -> None:
+    assert status(FORMULA, "NaCl") == "correct" and status(FORMULA, "na cl") == "incorrect"
+    assert status(FORMULA, "Na Cl") == "correct"
+    assert status(AnswerSpec("short_text", "NaCl"), "nacl") == "correct"
+    sensitive = AnswerSpec("short_text", "x", patterns=("[A-Z]+",), case_sensitive=True)
+    assert status(sensitive, "ABC") == "correct" and status(sensitive, "abc") == "incorrect"
+
+
+def test_lettered_choices_in_display_order() -> None:
+    assert ORDER.lettered_choices == (("A", "large"), ("B", "small"), ("C", "medium"))
+    many = AnswerSpec("multiple_choice", "l", choices=tuple("abcdefghijkl"))  # up to 12 choices
+    assert many.lettered_choices[-1] == ("L", "l") and check_answer(many, "L").correct
+
+
+def test_new_kinds_round_trip_and_old_dicts_still_read() -> None:
+    for spec in (SELECT, ORDER, ESSAY, RATIO, FORMULA):
+        data = spec.to_dict()
+        assert AnswerSpec.from_dict(data) == spec
+        assert set(data) >= {"correct_choices", "patterns", "case_sensitive"}
+    old = {"kind": "short_text", "correct": ">", "allow_decimal": False, "allow_mixed": True,
+           "require_simplest": False, "alternatives": ["greater than"], "choices": []}  # fmt: skip
+    assert AnswerSpec.from_dict(old) == AnswerSpec("short_text", ">", alternatives=("greater than",))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (
+            {"kind": "multiple_select", "correct": "a", "choices": ["a", "b"], "correct_choices": []},
+            "correct_choices",
+        ),
+        (
+            {"kind": "multiple_select", "correct": "c", "choices": ["a", "b"], "correct_choices": ["c"]},
+            "correct_choices",
+        ),
+        (
+            {
+                "kind": "multiple_select",
+                "correct": "a, b",
+                "choices": ["a", "b"],
+                "correct_choices": ["a", "b"],
+            },
+            "correct",
+        ),
+        (
+            {"kind": "multiple_select", "correct": "a", "choices": ["a", "b;c"], "correct_choices": ["a"]},
+            "choices",
+        ),
+        ({"kind": "multiple_select", "correct": "a", "choices": ["a"], "correct_choices": ["a"]}, "choices"),
+        (
+            {
+                "kind": "multiple_select",
+                "correct": "a; a",
+                "choices": ["a", "b"],
+                "correct_choices": ["a", "a"],
+            },
+            "correct_choices",
+        ),
+        (
+            {
+                "kind": "ordering",
+                "correct": "a; b",
+                "choices": ["a", "b", "c"],
+                "correct_choices": ["a", "b"],
+            },
+            "correct_choices",
+        ),
+        ({"kind": "multiple_choice", "correct": "a", "choices": list("abcdefghijklm")}, "choices"),
+        (
+            {"kind": "multiple_choice", "correct": "a", "choices": ["a", "b"], "correct_choices": ["a"]},
+            "correct_choices",
+        ),
+        ({"kind": "short_text", "correct": "a", "patterns": ["a("]}, "patterns[0]"),
+        ({"kind": "fraction", "correct": "1/2", "patterns": ["1/2"]}, "patterns"),
+        ({"kind": "fraction", "correct": "1/2", "case_sensitive": True}, "case_sensitive"),
+        ({"kind": "short_text", "correct": "a", "case_sensitive": "yes"}, "case_sensitive"),
+        ({"kind": "short_text", "correct": "a", "patterns": "a+"}, "patterns"),
+        ({"kind": "open_response", "correct": " "}, "correct"),
+    ],
+)
+def test_bad_new_answer_specs_name_the_field(data: dict[str, object], field: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(field)}:"):
+        AnswerSpec.from_dict(data)
+
+
+def test_bad_pattern_error_names_the_pattern() -> None:
+    with pytest.raises(ValueError, match=r"patterns\[1\]: '\(x' is not a valid regular expression"):
+        AnswerSpec("short_text", "x", patterns=("x", "(x"))

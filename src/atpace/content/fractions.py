@@ -1,4 +1,5 @@
-"""The demo course: fractions for grades 3-6, as a prerequisite graph of skills with item templates."""
+"""The fractions course as Python item templates: the source that build_fractions turns into the package
+courses/fractions/ at build time (atpace reads the package at run time, never this module)."""
 
 from __future__ import annotations
 
