@@ -55,7 +55,7 @@ def _seed(database: Database) -> World:
         ensure_demo_school(session)
         school = session.query(School).filter_by(slug="riverside").one()
         users = {u.email: u for u in session.query(User).filter_by(school_id=school.id)}
-        course = session.query(Course).filter_by(school_id=school.id).one()
+        course = session.query(Course).filter_by(school_id=school.id, key="fractions").one()
         main_class = session.query(Classroom).filter_by(school_id=school.id).one()
         other_teacher = create_user(
             session, school=school, email="t2@riverside.example", display_name="Mr. Other",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from atpace.content import FRACTIONS_COURSE
+from atpace.content import FRACTIONS_COURSE, load_builtin_course
 from atpace.content.answers import check_answer
 from atpace.content.spec import AnswerSpec
 from atpace.engine import bkt_online
@@ -92,6 +92,8 @@ def _create(session: Session, now: datetime, rng: random.Random) -> School:
         role=Role.TEACHER, password=DEMO_PASSWORD,
     )  # fmt: skip
     course = import_course(session, school, FRACTIONS_COURSE)
+    # A second course, in another subject, for the admin to give to a class (no class uses it yet).
+    import_course(session, school, load_builtin_course("ratios"))
     classroom = Classroom(school_id=school.id, course_id=course.id, name="Grade 4 - Room 12")
     session.add(classroom)
     session.flush()

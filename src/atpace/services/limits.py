@@ -17,3 +17,7 @@ CONFIDENCE_MIN, CONFIDENCE_MAX = 1, 4
 HINTS_MAX = 20
 EXCLUDE_MAX = 200  # item ids a client may ask to skip
 URL_MAX = 500  # a same-site "next" address after login
+CSV_MAX_BYTES = 2_000_000  # an uploaded users CSV
+CSV_MAX_ROWS = 2_000  # users per CSV file
+JOIN_CODE_MAX = 32  # what a student may type as a class join code (spaces and dashes allowed)
+MAX_CHOICES = 12  # choices of one item (atpace.content.spec.MAX_CHOICES)

@@ -30,6 +30,12 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def ordinal(position: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th" (positions in an ordering question)."""
+    suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(position % 10, "th")
+    return f"{position}{suffix}"
+
+
 # The student's "how sure are you?" scale, as asked on the answer form and shown to the teacher.
 CONFIDENCE_LABELS = {1: "Guessing", 2: "Unsure", 3: "Fairly sure", 4: "Certain"}
 
@@ -38,3 +44,4 @@ templates.env.filters["sentence"] = sentence
 templates.env.globals["CONFIDENCE_LABELS"] = CONFIDENCE_LABELS
 templates.env.filters["when"] = when
 templates.env.filters["cell_style"] = cell_style
+templates.env.filters["ordinal"] = ordinal

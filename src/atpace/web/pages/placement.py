@@ -32,7 +32,10 @@ def placement_answer(
     session: SessionDep,
     item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     response: Annotated[str, Form(max_length=limits.RESPONSE_MAX), Text] = "",
+    picked: Annotated[list[Annotated[str, Text]] | None, Form(max_length=limits.MAX_CHOICES)] = None,
 ) -> Response:
+    if picked:  # a multiple-select or ordering answer: the choices picked, in order, one per line
+        response = "\n".join(p for p in picked if p)
     try:
         placement.answer(session, actor, item_id, response)
     except InvalidInput as error:

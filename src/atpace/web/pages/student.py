@@ -101,10 +101,13 @@ def practice_answer(
     client_attempt_id: Annotated[str, Form(min_length=1, max_length=limits.KEY_MAX), Text],
     skill_key: Annotated[str, Form(max_length=limits.KEY_MAX), Text],
     response: Annotated[str, Form(max_length=limits.RESPONSE_MAX), Text] = "",
+    picked: Annotated[list[Annotated[str, Text]] | None, Form(max_length=limits.MAX_CHOICES)] = None,
     duration_ms: Annotated[int | None, Form(ge=0, le=limits.DURATION_MAX_MS)] = None,
     hints_used: Annotated[int, Form(ge=0, le=limits.HINTS_MAX)] = 0,
     confidence: Annotated[int | None, Form(ge=limits.CONFIDENCE_MIN, le=limits.CONFIDENCE_MAX)] = None,
 ) -> Response:
+    if picked:  # a multiple-select or ordering answer: the choices picked, in order, one per line
+        response = "\n".join(p for p in picked if p)
     data = practice.AnswerInput(
         item_id=item_id, response=response, client_attempt_id=client_attempt_id, skill_key=skill_key,
         duration_ms=duration_ms, hints_used=hints_used, confidence=confidence,
