@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from atpace.engine import policy
 from atpace.engine.graph import CycleError
-from atpace.engine.policy import MASTERY_THRESHOLD_RANGE
 from atpace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from atpace.interop.case import CaseError, Framework, read_framework
 from atpace.services.access import get_course, require_course_editor
@@ -203,9 +203,10 @@ def course_from_framework(
     unknown = [i for i in chosen if i not in {item.identifier for item in framework.items}]
     if unknown:
         raise InvalidInput("item_identifiers", f"not in {row.title!r}: {', '.join(unknown[:5])}")
-    low, high = MASTERY_THRESHOLD_RANGE
-    if not low <= mastery_threshold < high:
-        raise InvalidInput("mastery_threshold", f"the mastery threshold must be in [{low}, {high})")
+    try:
+        policy.MasteryRule(mastery_threshold)  # the one rule for thresholds, as the database check
+    except ValueError as error:
+        raise InvalidInput("mastery_threshold", str(error)) from None
     if not key.strip() or len(key) > 64:
         raise InvalidInput("key", "the course key must be 1-64 characters")
     if not title.strip() or len(title) > 200:
