@@ -16,13 +16,13 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from atpace.content.answers import check_answer
 from atpace.content.spec import AnswerSpec
 from atpace.services.demo import ensure_demo_school
-from atpace.store.db import Database, make_engine
+from atpace.store.db import Database
 from atpace.store.tables import Attempt, Evidence, Item, LearnerState, User
 from tests.live_server import serving
 from tests.service.conftest import POSTGRES_ENV
@@ -38,11 +38,12 @@ class Live:
 
 
 def _postgres_database(server_url: str, name: str) -> str:
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    import psycopg
+
+    plain = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:  # closed here, whatever happens
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+        connection.execute(f'CREATE DATABASE "{name}"'.encode())
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 

@@ -3,13 +3,14 @@ answers (open response) never served in practice."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from atpace.content.spec import AnswerSpec
 from atpace.services import limits
 from atpace.services.auth import create_user
-from atpace.services.practice.items import servable
+from atpace.services.courses import servable
 from atpace.store.tables import (
     Attempt,
     Classroom,
@@ -161,3 +162,28 @@ def test_the_page_limit_on_choices_is_the_content_limit() -> None:
     from atpace.content.spec import MAX_CHOICES
 
     assert limits.MAX_CHOICES == MAX_CHOICES
+
+
+def test_a_skill_without_items_is_not_recommended_and_placement_waits_for_items(
+    session: Session, world: World
+) -> None:
+    from atpace.errors import Conflict
+    from atpace.services import placement, practice
+    from atpace.services.courses import add_skill
+    from atpace.services.progress import student_progress
+    from atpace.store.tables import User
+    from tests.service.conftest import actor_of
+
+    # A new skill with no prerequisite is ready at once, but has nothing to practise yet.
+    add_skill(session, actor_of(session, world.admin_id), world.course_id, "estimate-fractions", "Estimate")
+    student = session.get(User, world.student_id)
+    course = session.get(Course, world.course_id)
+    assert student is not None and course is not None
+    progress = student_progress(session, student, course)
+    assert progress.skills["estimate-fractions"].state == "ready"
+    assert all(r.skill_key != "estimate-fractions" for r in progress.recommendations)
+    assert progress.placement is None  # not offered while a skill has no items
+    actor = actor_of(session, world.student_id)
+    assert practice.next_item(session, actor).skill_key != "estimate-fractions"
+    with pytest.raises(Conflict, match="items in every skill"):
+        placement.start(session, actor)

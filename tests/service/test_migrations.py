@@ -35,7 +35,11 @@ def _differences(url: str) -> list[object]:
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     # Index and constraint naming details differ by backend; tables and columns must match exactly.
-    return [d for d in diff if isinstance(d, tuple) and d[0] in ("add_table", "remove_table", "add_column", "remove_column")]
+    return [
+        d
+        for d in diff
+        if isinstance(d, tuple) and d[0] in ("add_table", "remove_table", "add_column", "remove_column")
+    ]
 
 
 def test_upgrade_downgrade_upgrade_keeps_the_schema_whole(empty_url: str) -> None:

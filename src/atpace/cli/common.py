@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.progress import (
 )
 
 from atpace.errors import AtpaceError, InvalidInput
+
+if TYPE_CHECKING:
+    from atpace.services.database import Database
 
 console = Console()
 err = Console(stderr=True)
@@ -37,6 +40,19 @@ def describe(error: AtpaceError) -> str:
 def fail(message: str) -> NoReturn:
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
+
+
+def opened_database(url: str | None) -> Database:
+    """The database of ``--database-url`` (or the settings); its connections close when the command ends."""
+    import click
+
+    from atpace.services.database import Database
+
+    database = Database(database_url(url))
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(database.engine.dispose)
+    return database
 
 
 def database_url(url: str | None) -> str:

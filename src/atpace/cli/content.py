@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from atpace.cli.common import DatabaseUrl, console, database_url, describe, err, fail, work_progress
+from atpace.cli.common import (
+    DatabaseUrl,
+    console,
+    describe,
+    err,
+    fail,
+    opened_database,
+    work_progress,
+)
 from atpace.errors import AtpaceError
 
 if TYPE_CHECKING:
@@ -87,7 +95,6 @@ def import_(
     """Import a course package into a school (one transaction: all of it or nothing)."""
     from atpace.content.package import PackageError, read_package
     from atpace.services.courses import import_course
-    from atpace.services.database import Database
 
     with work_progress() as progress:
         task = progress.add_task(f"reading {path.name}", total=None)
@@ -99,7 +106,7 @@ def import_(
                 err.print(f"[red]error:[/red] {problem}", highlight=False)
             raise typer.Exit(2) from None
         progress.update(task, description=f"importing {spec.title} ({len(spec.items())} items)")
-        database = Database(database_url(database_url_))
+        database = opened_database(database_url_)
         try:
             with database.transaction() as session:
                 course = import_course(session, _school(session, school), spec)
@@ -122,9 +129,8 @@ def export(
     """Write a course (its current items) as a package that `atpace courses import` reads back."""
     from atpace.content.package import write_package
     from atpace.services.courses import course_spec
-    from atpace.services.database import Database
 
-    database = Database(database_url(database_url_))
+    database = opened_database(database_url_)
     with work_progress() as progress, database.transaction(write=False) as session:
         progress.add_task(f"exporting {key}", total=None)
         spec = course_spec(session, _course(session, key, school))
@@ -158,10 +164,9 @@ def items_import(
 ) -> None:
     """Import items into a course: every problem, skipped interaction and warning is reported."""
     from atpace.services.courses import load_graph
-    from atpace.services.database import Database
     from atpace.services.items import import_items
 
-    database = Database(database_url(database_url_))
+    database = opened_database(database_url_)
     try:
         with work_progress() as progress, database.transaction() as session:
             progress.add_task(f"reading {path.name}", total=None)

@@ -11,12 +11,13 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from atpace.cli.common import DatabaseUrl, console, err
+from atpace.cli.common import DatabaseUrl, console, err, opened_database
 from atpace.cli.common import database_url as _database_url
 from atpace.cli.common import describe as _describe
 from atpace.cli.common import fail as _fail
 from atpace.cli.content import courses_app, items_app
 from atpace.cli.kt import app as kt_app
+from atpace.cli.roster import app as roster_app
 from atpace.cli.simulate import simulate
 from atpace.cli.standards import app as standards_app
 from atpace.errors import AtpaceError
@@ -32,6 +33,7 @@ app.add_typer(kt_app, name="kt")
 app.add_typer(standards_app, name="standards")
 app.add_typer(courses_app, name="courses")
 app.add_typer(items_app, name="items")
+app.add_typer(roster_app, name="roster")
 app.command(
     "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
 )(simulate)
@@ -56,12 +58,27 @@ def demo(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up the demo and exit.")] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="Seed the demo school into this database (postgresql://... or sqlite:///...), migrating it "
+            "first; default: SQLite in --data-dir.",
+        ),
+    ] = None,
 ) -> None:
-    """Create (or reuse) the demo school on SQLite and serve it."""
+    """Create (or reuse) the demo school (on SQLite unless --database-url says otherwise) and serve it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
     from atpace.store.db import Database
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{(data_dir / 'atpace.db').resolve()}"
+    url = database_url or f"sqlite:///{(data_dir / 'atpace.db').resolve()}"
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        _fail(f"--database-url: {url!r} is not a database URL (e.g. postgresql://user@host/db)")
     os.environ.update(
         ATPACE_DATABASE_URL=url,
         ATPACE_SECRET_KEY=_persistent_secret(data_dir),
@@ -69,14 +86,19 @@ def demo(
         ATPACE_COOKIE_SECURE="false",
         ATPACE_DATA_DIR=str(data_dir),
     )
-    database = Database(url)
-    with console.status("Preparing the demo school..."):
-        database.upgrade()
-        from atpace.services.demo import ensure_demo_school
+    try:
+        database = Database(url)
+        try:
+            with console.status("Preparing the demo school..."):
+                database.upgrade()
+                from atpace.services.demo import ensure_demo_school
 
-        with database.transaction() as session:
-            logins = ensure_demo_school(session)
-    database.engine.dispose()
+                with database.transaction() as session:
+                    logins = ensure_demo_school(session)
+        finally:
+            database.engine.dispose()
+    except SQLAlchemyError as error:
+        _fail(f"cannot prepare the demo in {shown}: {error.__class__.__name__}: {str(error).splitlines()[0]}")
     table = Table(title=f"{logins.school}: demo logins (password for all: {logins.password})")
     table.add_column("role")
     table.add_column("e-mail")
@@ -84,7 +106,7 @@ def demo(
     table.add_row("teacher", logins.teacher)
     table.add_row("students", f"{logins.students[0]} ... {logins.students[-1]} ({len(logins.students)})")
     console.print(table)
-    console.print(("Created" if logins.created else "Reusing") + f" the demo database at {url}")
+    console.print(("Created" if logins.created else "Reusing") + f" the demo school in {shown}")
     if no_serve:
         return
     console.print(f"Open http://{host}:{port}/ in a browser (Ctrl+C stops the server).")
@@ -175,9 +197,8 @@ def schools_create(
 ) -> None:
     """Create a school."""
     from atpace.services.schools import create_school
-    from atpace.store.db import Database
 
-    database = Database(_database_url(database_url))
+    database = opened_database(database_url)
     try:
         with database.transaction() as session:
             school = create_school(session, slug, name)
@@ -199,11 +220,10 @@ def users_create(
 ) -> None:
     """Create a user in a school."""
     from atpace.services.schools import create_user_in_school
-    from atpace.store.db import Database
 
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    database = Database(_database_url(database_url))
+    database = opened_database(database_url)
     try:
         with database.transaction() as session:
             user = create_user_in_school(session, school, email, name, role, password)

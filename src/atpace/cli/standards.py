@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from atpace.cli.common import DatabaseUrl, console, database_url, describe, fail, work_progress
+from atpace.cli.common import (
+    DatabaseUrl,
+    console,
+    describe,
+    fail,
+    opened_database,
+    work_progress,
+)
 from atpace.errors import AtpaceError
 
 app = typer.Typer(help="Standards (CASE 1.1 frameworks).", no_args_is_help=True)
@@ -24,11 +31,10 @@ def import_(
     """Import (or replace, same CFDocument identifier) a CASE framework for a school."""
     from sqlalchemy import select
 
-    from atpace.services.database import Database
     from atpace.services.standards import import_framework
     from atpace.store.tables import School as SchoolRow
 
-    database = Database(database_url(database_url_))
+    database = opened_database(database_url_)
     try:
         with work_progress() as progress, database.transaction() as session:
             progress.add_task(f"importing {path.name}", total=None)
@@ -52,11 +58,10 @@ def list_(school: School, database_url_: DatabaseUrl = None) -> None:
     """The school's frameworks."""
     from sqlalchemy import select
 
-    from atpace.services.database import Database
     from atpace.store.tables import School as SchoolRow
     from atpace.store.tables import StandardFramework
 
-    database = Database(database_url(database_url_))
+    database = opened_database(database_url_)
     with database.transaction(write=False) as session:
         row = session.scalar(select(SchoolRow).where(SchoolRow.slug == school))
         if row is None:

@@ -85,17 +85,29 @@ def require_student(session: Session, actor: Actor, doing: str) -> User:
     return student
 
 
+class NoCourseYet(Conflict):
+    """A student who has no open class with a course yet; the message says what to do next and ``reason``
+    is "no-class", "archived" (only archived classes) or "no-course" (the class waits for its course)."""
+
+    def __init__(self, message: str, reason: str, class_name: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.class_name = class_name
+
+
 def student_course(session: Session, student: User, seen_by: Actor | None = None) -> Course:
-    """The course of the student's (first) class; practice happens there.
+    """The course of the student's (first) open class; practice happens there. Archived classes are read-only
+    and do not count.
 
     Seen by a teacher, the first of the student's classes that this teacher teaches: a teacher never
-    sees or changes the student's standing in a course of a colleague's class.
+    sees or changes the student's standing in a course of a colleague's class. The student themself,
+    without such a class, gets :class:`NoCourseYet` saying what to do next.
     """
     query = (
         select(Course)
         .join(Classroom, Classroom.course_id == Course.id)
         .join(Enrollment, Enrollment.class_id == Classroom.id)
-        .where(Enrollment.user_id == student.id)
+        .where(Enrollment.user_id == student.id, Classroom.archived_at.is_(None))
         .order_by(Classroom.id)
         .limit(1)
     )
@@ -105,8 +117,38 @@ def student_course(session: Session, student: User, seen_by: Actor | None = None
         )
     course = session.scalar(query)
     if course is None:
+        if seen_by is None or seen_by.user_id == student.id:
+            raise _no_course_yet(session, student)
         raise NotFound(f"{student.display_name} is not enrolled in any class yet")
     return course
+
+
+def _no_course_yet(session: Session, student: User) -> NoCourseYet:
+    classes = session.scalars(
+        select(Classroom)
+        .join(Enrollment, Enrollment.class_id == Classroom.id)
+        .where(Enrollment.user_id == student.id)
+        .order_by(Classroom.id)
+    ).all()
+    waiting = next((c for c in classes if c.archived_at is None), None)
+    if waiting is not None:
+        return NoCourseYet(
+            f"your class {waiting.name} has no course yet: your teacher or the school's administrator "
+            "chooses one, then your practice starts here",
+            "no-course",
+            waiting.name,
+        )
+    if classes:
+        return NoCourseYet(
+            f"your class {classes[-1].name} has been archived: enter the join code of your new class, "
+            "or ask your teacher to add you",
+            "archived",
+            classes[-1].name,
+        )
+    return NoCourseYet(
+        "you are not in a class yet: enter the join code your teacher gave you, or ask your teacher to add you",
+        "no-class",
+    )
 
 
 def require_course_editor(session: Session, actor: Actor, course: Course) -> None:

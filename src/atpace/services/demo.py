@@ -20,9 +20,8 @@ from atpace.content.answers import check_answer
 from atpace.content.spec import AnswerSpec
 from atpace.engine import bkt_online
 from atpace.services.auth import create_user
-from atpace.services.courses import CourseGraph, import_course, load_graph
+from atpace.services.courses import CourseGraph, import_course, load_graph, servable
 from atpace.services.evidence import Ledger, Observation, SkillChange
-from atpace.services.practice.items import servable
 from atpace.services.progress import load_parameters
 from atpace.store.tables import (
     Attempt,

@@ -48,8 +48,25 @@ def _editable_course(session: Session, actor: Actor, course_id: int) -> tuple[Co
 
 
 def _current(session: Session, course: Course, key: str, *, lock: bool = False) -> Item:
+    """The current version of the item; ``lock``: after waiting for any other edit of it to finish.
+
+    The lock is taken on the item's first version, which every edit keeps: locking the current row is
+    not enough on PostgreSQL, where an edit waiting for it finds that row no longer current once the
+    other edit commits (its statement's snapshot does not hold the new version) and so finds nothing.
+    The current version is then read by a new statement, which sees what the other edit committed.
+    """
+    if lock:
+        session.scalar(
+            select(Item.id)
+            .where(Item.course_id == course.id, Item.key == key)
+            .order_by(Item.version)
+            .limit(1)
+            .with_for_update()
+        )
     query = select(Item).where(Item.course_id == course.id, Item.key == key, Item.is_current.is_(True))
-    item = session.scalar(query.with_for_update() if lock else query)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    item = session.scalar(query)
     if item is None:
         raise NotFound(f"no item {key!r} in {course.title}")
     return item
@@ -111,21 +128,26 @@ def _spec_problems(spec: ItemSpec, graph: CourseGraph) -> None:
         raise InvalidInput("skill_keys", f"no skill {unknown[0]!r} in {graph.course.title}")
 
 
-def edit_item(session: Session, actor: Actor, course_id: int, spec: ItemSpec) -> ItemVersion:
+def edit_item(
+    session: Session, actor: Actor, course_id: int, spec: ItemSpec, *, based_on: int | None = None
+) -> ItemVersion:
     """Save ``spec`` as item ``spec.key``: in place while no one has answered it, else as a new version.
 
-    The current row is locked first, so two editors saving at once make two versions one after the
-    other instead of two "current" rows.
+    ``based_on`` is the version the editor started from: when another edit saved a newer version since,
+    this one becomes the next version instead of overwriting that edit in place. The item is locked
+    first, so two editors saving at once make two versions one after the other instead of two
+    "current" rows.
     """
     course, graph = _editable_course(session, actor, course_id)
     _spec_problems(spec, graph)
     current = _current(session, course, spec.key, lock=True)
     answered = session.scalar(select(exists().where(Attempt.item_id == current.id)))
+    stale = based_on is not None and based_on != current.version  # another edit saved a version since
     fields = {
         "kind": spec.kind, "prompt": spec.prompt, "answer": spec.answer.to_dict(), "hints": list(spec.hints),
         "worked_solution": list(spec.worked_solution), "difficulty": spec.difficulty,
     }  # fmt: skip
-    if not answered:
+    if not answered and not stale:
         for name, value in fields.items():
             setattr(current, name, value)
         target = current

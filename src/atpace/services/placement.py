@@ -19,10 +19,9 @@ from atpace.engine import policy
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import require_student, student_course
 from atpace.services.auth import Actor
-from atpace.services.courses import CourseGraph, load_graph
+from atpace.services.courses import CourseGraph, load_graph, servable
 from atpace.services.evidence import Estimate, Ledger, lock_student
-from atpace.services.practice.items import servable
-from atpace.services.progress import load_overrides, load_parameters
+from atpace.services.progress import load_overrides, load_parameters, skills_with_items
 from atpace.store.tables import Course, Item, ItemSkill, PlacementSession, User, utcnow
 
 ALREADY_STARTED = "you have already started placement; answer its questions or see your map"
@@ -122,6 +121,8 @@ def start(session: Session, actor: Actor) -> PlacementStatus:
         raise Conflict(ALREADY_STARTED)
     course = student_course(session, student)
     graph = load_graph(session, course)
+    if len(skills_with_items(session, graph)) < len(graph.skills):
+        raise Conflict("placement needs items in every skill of the course; ask your teacher")
     engine = _engine(session, course, graph)
     state = engine.start()
     skill = engine.next_skill(state)

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from atpace.engine import policy
 from atpace.engine.bkt_online import SkillParameters
-from atpace.services.courses import CourseGraph, load_graph
+from atpace.services.courses import CourseGraph, load_graph, servable
 from atpace.store.tables import (
     Attempt,
     Course,
+    Item,
+    ItemSkill,
     LearnerModelParameters,
     LearnerState,
     PlacementSession,
@@ -89,6 +91,18 @@ class StudentProgress:
 
 
 CURRENT_SKILL_LOOKBACK = 20  # attempts searched for the skill in progress
+
+
+def skills_with_items(session: Session, graph: CourseGraph) -> set[str]:
+    """Keys of the course's skills that have at least one item practice can serve."""
+    by_id = graph.skill_by_id()
+    ids = session.scalars(
+        select(ItemSkill.skill_id)
+        .join(Item, Item.id == ItemSkill.item_id)
+        .where(ItemSkill.skill_id.in_(by_id), servable())
+        .distinct()
+    )
+    return {by_id[i].key for i in ids}
 
 
 def load_parameters(session: Session, course_id: int) -> SkillParameters:
@@ -194,6 +208,9 @@ def student_progress(
     ).all()
     last_skill = next((i for i in recent_skills if by_id[i].key not in decided.mastered), None)
     reviews = load_reviews(session, student.id, graph)
+    # A skill without items to serve (just added in the editor, or a course started from a framework)
+    # cannot be practised or placed: it is not recommended, and placement waits until every skill has items.
+    with_items = skills_with_items(session, graph)
     ranked = policy.recommend(
         graph.graph,
         mastery,
@@ -204,12 +221,15 @@ def student_progress(
         current_skill=by_id[last_skill].key if last_skill is not None else None,
         reviews=reviews,
         # A new student (no evidence at all, no placement yet) is offered the placement diagnostic.
-        needs_placement=not states and session.get(PlacementSession, student.id) is None,
+        needs_placement=not states
+        and session.get(PlacementSession, student.id) is None
+        and len(with_items) == len(graph.skills),
     )
     recommendations = [
         Recommendation(r.kind, r.skill_key, graph.skills[r.skill_key].name, r.reason)
         if r.skill_key is not None
         else Recommendation(r.kind, "", "Placement", r.reason)
         for r in ranked
+        if r.skill_key is None or r.skill_key in with_items
     ]
     return StudentProgress(student, course, graph, skills, recommendations, reviews)

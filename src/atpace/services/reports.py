@@ -33,7 +33,8 @@ class ClassSummary:
     id: int
     name: str
     course_title: str
-    student_count: int
+    student_count: int  # active students
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,16 @@ class Heatmap:
     descending: bool
 
 
-def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
+def classes_for(session: Session, actor: Actor, *, include_archived: bool = False) -> list[ClassSummary]:
+    """The actor's classes (all of the school for an admin); archived ones only when asked for."""
     query = (
         select(Classroom)
         .options(joinedload(Classroom.course))
         .where(Classroom.school_id == actor.school_id)
-        .order_by(Classroom.name)
+        .order_by(Classroom.archived_at.is_not(None), Classroom.name)
     )
+    if not include_archived:
+        query = query.where(Classroom.archived_at.is_(None))
     if actor.role == Role.TEACHER:
         query = query.join(ClassTeacher, ClassTeacher.class_id == Classroom.id).where(
             ClassTeacher.user_id == actor.user_id
@@ -79,12 +83,15 @@ def classes_for(session: Session, actor: Actor) -> list[ClassSummary]:
         class_id: count
         for class_id, count in session.execute(
             select(Enrollment.class_id, func.count(Enrollment.user_id))
-            .where(Enrollment.class_id.in_([c.id for c in classrooms]))
+            .join(User, User.id == Enrollment.user_id)
+            .where(Enrollment.class_id.in_([c.id for c in classrooms]), User.is_active.is_(True))
             .group_by(Enrollment.class_id)
         )
     }
     return [
-        ClassSummary(c.id, c.name, c.course.title if c.course else "", counts.get(c.id, 0))
+        ClassSummary(
+            c.id, c.name, c.course.title if c.course else "", counts.get(c.id, 0), c.archived_at is not None
+        )
         for c in classrooms
     ]
 
@@ -104,7 +111,7 @@ def class_heatmap(
     students = session.scalars(
         select(User)
         .join(Enrollment, Enrollment.user_id == User.id)
-        .where(Enrollment.class_id == classroom.id)
+        .where(Enrollment.class_id == classroom.id, User.is_active.is_(True))  # deactivated: left out
         .order_by(User.display_name)
     ).all()
     skill_ids = {skill.id: key for key, skill in graph.skills.items()}

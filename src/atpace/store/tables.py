@@ -239,6 +239,8 @@ class Classroom(Base):
     join_code: Mapped[str | None] = mapped_column(String(16), default=None, unique=True)
     sourced_id: Mapped[str | None] = mapped_column(String(SOURCED_ID_MAX), default=None)
     class_code: Mapped[str] = mapped_column(String(64), default="")
+    # The OneRoster course of an imported class: linking that course to an atpace course gives the class it.
+    roster_course_sourced_id: Mapped[str] = mapped_column(String(SOURCED_ID_MAX), default="")
     created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     course: Mapped[Course | None] = relationship()

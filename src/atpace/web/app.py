@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         FormCSRFMiddleware,
         secret=settings.secret_key,
         sensitive_cookies={SESSION_COOKIE},
-        required_urls=[re.compile(r"^/login$")],
+        # Also the sign-in link page: its form signs a visitor in who has no session cookie yet.
+        required_urls=[re.compile(r"^/login$"), re.compile(r"^/sign-in/")],
         cookie_secure=settings.cookie_secure,
         cookie_samesite="lax",
     )

@@ -22,7 +22,8 @@ from .simulate import mixed_log
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 FAST = {"dkt": {"max_epochs": 2, "hidden_size": 8, "batch_size": 16, "window": 20}}
 NEEDS_TORCH = pytest.mark.skipif(
-    not HAS_TORCH, reason="DKT needs torch: install atpace with the 'deep' extra (CI does, and fails on a skip)"
+    not HAS_TORCH,
+    reason="DKT needs torch: install atpace with the 'deep' extra (CI does, and fails on a skip)",
 )
 NAMES = [pytest.param(n, marks=NEEDS_TORCH) if n == "dkt" else n for n in MODEL_NAMES]
 

@@ -149,6 +149,11 @@ class _Table:
                 data.count(b"\n", 0, exc.start) + 1, None, "not UTF-8 text (OneRoster files are UTF-8)"
             )
             return
+        if "\x00" in text:  # a binary file, and no database stores NUL in text
+            self.problem(
+                text.count("\n", 0, text.index("\x00")) + 1, None, "a NUL character: not a text file"
+            )
+            return
         self._csv = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(self._csv, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from atpace.content.spec import AnswerSpec
@@ -13,18 +13,13 @@ from atpace.engine import bkt_online, policy
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import student_course
 from atpace.services.auth import Actor
+from atpace.services.courses import servable
 from atpace.services.practice.common import acting_student, course_item, item_skill_keys, practisable
 from atpace.services.practice.modes import practice_mode
 from atpace.services.progress import StudentProgress, load_parameters, student_progress
 from atpace.store.tables import Attempt, Item, ItemSkill, Skill, User, utcnow
 
 SESSION = policy.SITTING  # one sitting: items answered this recently are not asked again
-NOT_AUTO_SCORED = ("open_response",)  # written answers a teacher scores: never served in practice
-
-
-def servable() -> ColumnElement[bool]:
-    """Items practice may serve: the current version, scored automatically."""
-    return Item.is_current.is_(True) & Item.kind.not_in(NOT_AUTO_SCORED)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,22 @@ from fastapi.responses import RedirectResponse, Response
 
 from atpace.errors import InvalidInput
 from atpace.services import limits, placement
+from atpace.services.access import NoCourseYet
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
+from atpace.web.pages.enrolment import no_class_page
 
 router = APIRouter()
 
 
 @router.get("/placement")
 def placement_page(request: Request, actor: ActorDep, session: SessionDep) -> Response:
-    return render(request, "placement.html", actor, status=placement.status(session, actor), error=None)
+    try:
+        status = placement.status(session, actor)
+    except NoCourseYet as missing:  # no class yet: a page with the menu that says what to do next
+        return no_class_page(request, actor, session, missing)
+    return render(request, "placement.html", actor, status=status, error=None)
 
 
 @router.post("/placement/start")

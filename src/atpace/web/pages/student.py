@@ -7,13 +7,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from atpace.errors import Conflict, Forbidden, InvalidInput
-from atpace.services import limits, practice, reports
+from atpace.services import limits, practice, reports, standards
+from atpace.services.access import NoCourseYet
 from atpace.services.auth import Actor
-from atpace.services.database import Role
+from atpace.services.database import Role, Session
 from atpace.services.progress import StudentProgress
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
+from atpace.web.pages.enrolment import no_class_page
 from atpace.web.skillmap import render_skill_map
 
 router = APIRouter()
@@ -37,14 +39,25 @@ def skill_map_svg(progress: StudentProgress, link_prefix: str | None) -> str:
     )
 
 
+def skill_standards(session: Session, progress: StudentProgress) -> dict[str, list[standards.Alignment]]:
+    """The standards of the course's skills, by skill key (shown with their code and statement)."""
+    skills = progress.course_graph.skills
+    by_id = standards.skill_standards(session, [skill.id for skill in skills.values()])
+    return {key: by_id[skill.id] for key, skill in skills.items() if skill.id in by_id}
+
+
 @router.get("/learn")
 def learn(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     if actor.role != Role.STUDENT:
         raise Forbidden("this page shows a student's own map; teachers see students from the class page")
-    progress = reports.progress_of(session, actor, actor.user_id)
+    try:
+        progress = reports.progress_of(session, actor, actor.user_id)
+    except NoCourseYet as missing:  # no class yet: a page with the menu that says what to do next
+        return no_class_page(request, actor, session, missing)
     return render(
-        request, "learn.html", actor, progress=progress, skill_map=skill_map_svg(progress, "/practice?skill=")
-    )
+        request, "learn.html", actor, progress=progress, skill_map=skill_map_svg(progress, "/practice?skill="),
+        skills=progress.skills.values(), skill_standards=skill_standards(session, progress),
+    )  # fmt: skip
 
 
 def _practice_page(
@@ -71,6 +84,8 @@ def practice_page(
 ) -> Response:
     try:
         item = practice.next_item(session, actor, skill, frozenset({after}) if after else frozenset())
+    except NoCourseYet as missing:
+        return no_class_page(request, actor, session, missing)
     except Conflict as done:
         progress = reports.progress_of(session, actor, actor.user_id)
         return render(

@@ -14,7 +14,7 @@ from atpace.services.database import Role, Session
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
 from atpace.web.pages.common import render
-from atpace.web.pages.student import skill_map_svg
+from atpace.web.pages.student import skill_map_svg, skill_standards
 
 router = APIRouter()
 
@@ -68,7 +68,8 @@ def _student_page(
     return render(
         request, "student.html", actor, status_code=422 if form_error else 200, classroom=view.classroom,
         progress=view.progress, attempts=view.attempts, skill_map=skill_map_svg(view.progress, None),
-        mode=view.mode, notice=notice, form_error=form_error,
+        mode=view.mode, notice=notice, form_error=form_error, skills=view.progress.skills.values(),
+        skill_standards=skill_standards(session, view.progress),
     )  # fmt: skip
 
 

@@ -46,6 +46,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("join_code", sa.String(16), nullable=True))
         batch_op.add_column(sa.Column("sourced_id", SOURCED, nullable=True))
         batch_op.add_column(sa.Column("class_code", sa.String(64), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("roster_course_sourced_id", SOURCED, nullable=False, server_default=""))
         batch_op.add_column(sa.Column("created_at", WHEN, nullable=True))
         batch_op.create_unique_constraint(op.f("uq_classes_join_code"), ["join_code"])
         batch_op.create_unique_constraint("uq_classes_school_sourced_id", ["school_id", "sourced_id"])
@@ -211,7 +212,14 @@ def downgrade() -> None:
     with op.batch_alter_table("classes") as batch_op:
         batch_op.drop_constraint("uq_classes_school_sourced_id", type_="unique")
         batch_op.drop_constraint(op.f("uq_classes_join_code"), type_="unique")
-        for column in ("created_at", "class_code", "sourced_id", "join_code", "archived_at"):
+        for column in (
+            "created_at",
+            "roster_course_sourced_id",
+            "class_code",
+            "sourced_id",
+            "join_code",
+            "archived_at",
+        ):
             batch_op.drop_column(column)
         batch_op.alter_column("course_id", existing_type=ID, nullable=False)
     with op.batch_alter_table("courses") as batch_op:
