@@ -43,16 +43,12 @@ def fail(message: str) -> NoReturn:
 
 
 def opened_database(url: str | None) -> Database:
-    """The database of ``--database-url`` (or the settings); its connections close when the command ends."""
-    import click
+    """The database of ``--database-url`` (or the settings). A command runs a transaction or two and
+    ends, so it keeps no pool: each connection closes when its transaction ends."""
+    from atpace.services.database import Database, unpooled_engine
 
-    from atpace.services.database import Database
-
-    database = Database(database_url(url))
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.call_on_close(database.engine.dispose)
-    return database
+    resolved = database_url(url)
+    return Database(resolved, engine=unpooled_engine(resolved))
 
 
 def database_url(url: str | None) -> str:

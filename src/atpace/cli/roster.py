@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from atpace.cli.common import DatabaseUrl, console, database_url, describe, err, fail
+from atpace.cli.common import DatabaseUrl, console, describe, err, fail, opened_database
 from atpace.errors import AtpaceError
 
 if TYPE_CHECKING:
@@ -66,7 +66,6 @@ def import_package(
     a bulk users.csv are deactivated, never deleted. Any problem and nothing is written (exit code 2),
     each problem printed as file:line:column.
     """
-    from atpace.services.database import Database
     from atpace.services.roster import import_for_school, read_package
 
     if not path.exists():
@@ -77,7 +76,7 @@ def import_package(
         fail("--base-url must start with http:// or https://")
     with console.status(f"Reading {path.name}..."):
         roster = read_package(path)
-    database = Database(database_url(database_url_option))
+    database = opened_database(database_url_option)
     try:
         status = console.status("Checking against the database..." if dry_run else "Importing...")
         with status, database.transaction() as session:
@@ -111,10 +110,9 @@ def courses(
     database_url_option: DatabaseUrl = None,
 ) -> None:
     """The OneRoster courses of a school, the atpace course each is linked to, and their classes."""
-    from atpace.services.database import Database
     from atpace.services.roster.courses import roster_courses
 
-    database = Database(database_url(database_url_option))
+    database = opened_database(database_url_option)
     with database.transaction(write=False) as session:
         table = Table("sourcedId", "title", "code", "atpace course", "classes", "classes without a course")
         for link in roster_courses(session, _school(session, school)):
@@ -134,10 +132,9 @@ def link_course(
     database_url_option: DatabaseUrl = None,
 ) -> None:
     """Give the classes of a OneRoster course an atpace course (now, and those later imports create)."""
-    from atpace.services.database import Database
     from atpace.services.roster.courses import link_course as link
 
-    database = Database(database_url(database_url_option))
+    database = opened_database(database_url_option)
     try:
         with database.transaction() as session:
             given = link(session, _school(session, school), roster_course, course)
