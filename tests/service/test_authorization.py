@@ -48,6 +48,8 @@ CASES = [
          STUDENT_DATA),
     Case("GET", "/api/students/{student_id}/attempts", lambda w, i: f"/api/students/{w.student_id}/attempts",
          STUDENT_DATA),
+    Case("GET", "/api/students/{student_id}/evidence", lambda w, i: f"/api/students/{w.student_id}/evidence",
+         STUDENT_DATA),
     Case("POST", "/api/practice/next", lambda w, i: "/api/practice/next",
          {**PRACTICE, "foreign_student": 200}, body=lambda w, i, a: {}),
     Case("GET", "/api/items/{item_id}/hints/{number}", lambda w, i: f"/api/items/{i['item']}/hints/1", PRACTICE),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from atpace.engine import policy
+from atpace.engine.evidence import KIND_INFO
 from atpace.errors import InvalidInput
 from atpace.services.access import class_course, get_class, get_class_student, get_student, student_course
 from atpace.services.auth import Actor
@@ -20,6 +21,7 @@ from atpace.store.tables import (
     Classroom,
     ClassTeacher,
     Enrollment,
+    Evidence,
     Item,
     LearnerState,
     Role,
@@ -223,6 +225,55 @@ def progress_of(session: Session, actor: Actor, student_id: int) -> StudentProgr
 
 
 @dataclass(frozen=True)
+class EvidenceView:
+    """One piece of evidence about a skill and how it moved mastery, in the teacher's words."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    label: str  # the evidence kind's name a teacher sees (atpace.engine.evidence.KIND_INFO)
+    effect: str
+    skill_name: str
+    correct: bool | None
+    mastery_before: float
+    mastery_after: float
+
+
+def recent_evidence(session: Session, actor: Actor, student_id: int, limit: int = 20) -> list[EvidenceView]:
+    if not 1 <= limit <= 200:
+        raise InvalidInput("limit", "limit must be between 1 and 200")
+    return _evidence_views(session, get_student(session, actor, student_id).id, limit)
+
+
+def _evidence_views(session: Session, student_id: int, limit: int) -> list[EvidenceView]:
+    rows = session.execute(
+        select(Evidence, Skill.name)
+        .join(Skill, Skill.id == Evidence.skill_id)
+        .where(Evidence.student_id == student_id)
+        .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+        .limit(limit)
+    ).all()
+    views = []
+    for row, skill_name in rows:
+        info = KIND_INFO.get(row.kind)  # type: ignore[call-overload]
+        label, effect = (info.label, info.effect) if info else (row.kind, "")
+        views.append(
+            EvidenceView(
+                row.id,
+                row.created_at,
+                row.kind,
+                label,
+                effect,
+                skill_name,
+                row.correct,
+                row.p_before,
+                row.p_after,
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
 class StudentInClass:
     """What a teacher's page of one student shows, under one of the teacher's classes."""
 
@@ -230,6 +281,7 @@ class StudentInClass:
     progress: StudentProgress
     attempts: list[AttemptView]
     mode: policy.ModeDecision
+    evidence: list[EvidenceView]
 
 
 def student_in_class(
@@ -242,4 +294,5 @@ def student_in_class(
         student_progress(session, student, class_course(classroom)),
         _attempt_views(session, student.id, attempts),
         practice_mode(session, student),
+        _evidence_views(session, student.id, attempts),
     )

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from atpace.services import reports
 from atpace.services.progress import StudentProgress
-from atpace.web.api.schemas import AttemptViewOut, ProgressOut, RecommendationOut, SkillOut
+from atpace.web.api.schemas import AttemptViewOut, EvidenceOut, ProgressOut, RecommendationOut, SkillOut
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId
 
@@ -57,4 +57,15 @@ def student_attempts(
     return [
         AttemptViewOut.model_validate(a, from_attributes=True)
         for a in reports.recent_attempts(session, actor, student_id, limit)
+    ]
+
+
+@router.get("/students/{student_id}/evidence", response_model=list[EvidenceOut])
+def student_evidence(
+    student_id: PathId, actor: ActorDep, session: SessionDep, limit: int = Query(20, ge=1, le=200)
+) -> list[EvidenceOut]:
+    """How the student's mastery moved, newest first: each piece of evidence, its kind and its effect."""
+    return [
+        EvidenceOut.model_validate(e, from_attributes=True)
+        for e in reports.recent_evidence(session, actor, student_id, limit)
     ]

@@ -182,6 +182,18 @@ class AttemptViewOut(BaseModel):
     mastery_after: float
 
 
+class EvidenceOut(BaseModel):
+    id: int
+    created_at: datetime
+    kind: str = Field(description="practice, history or placement (atpace.engine.evidence)")
+    label: str = Field(description="the kind's name as teachers see it, e.g. 'Practice answer'")
+    effect: str = Field(description="how this kind moves mastery, in a teacher's words")
+    skill_name: str
+    correct: bool | None = Field(description="the answer's result; null for an estimate (placement)")
+    mastery_before: float
+    mastery_after: float
+
+
 class PrerequisiteRequest(Request):
     skill_key: str = Field(min_length=1, max_length=limits.KEY_MAX)
     prerequisite_key: str = Field(min_length=1, max_length=limits.KEY_MAX)

@@ -67,7 +67,8 @@ def _student_page(
     view = reports.student_in_class(session, actor, class_id, student_id)
     return render(
         request, "student.html", actor, status_code=422 if form_error else 200, classroom=view.classroom,
-        progress=view.progress, attempts=view.attempts, skill_map=skill_map_svg(view.progress, None),
+        progress=view.progress, attempts=view.attempts, evidence=view.evidence,
+        skill_map=skill_map_svg(view.progress, None),
         mode=view.mode, notice=notice, form_error=form_error, skills=view.progress.skills.values(),
         skill_standards=skill_standards(session, view.progress),
     )  # fmt: skip
