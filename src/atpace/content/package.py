@@ -13,6 +13,7 @@ import io
 import json
 import stat
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -355,18 +356,18 @@ def _schema_problems(validator: Draft202012Validator, data: Any) -> list[tuple[t
 # ---------------------------------------------------------------------------------------------- sources
 
 
-class _Source:
-    """The files of a package: names are POSIX paths relative to the course file's folder."""
+class _Source(ABC):
+    """The files of a package (a folder or a zip): names are POSIX paths relative to the course file's folder."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.total = 0
 
-    def read(self, name: str) -> bytes:
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, name: str) -> bytes: ...
 
-    def exists(self, name: str) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def exists(self, name: str) -> bool: ...
 
     def _count(self, size: int, name: str) -> None:
         if size > MAX_FILE_BYTES:
