@@ -130,7 +130,7 @@ class Ledger:
         attempt) once the changes are known and returns its id for the evidence rows."""
         info = KIND_INFO[kind]
         overrides = list(overrides)
-        ready_before = set(self._progress(overrides).frontier)
+        mastery_before = self.mastery()
         changes: dict[str, SkillChange] = {}
         rows: list[Evidence] = []
         for piece in evidence:
@@ -163,12 +163,16 @@ class Ledger:
         for row in rows:
             row.attempt_id = attempt_id
         self.session.add_all(rows)
-        ready_after = self._progress(overrides).frontier
-        newly_ready = tuple(k for k in ready_after if k not in ready_before)
+        newly_ready: tuple[str, ...] = ()
+        # The frontier follows the mastered set only, so it is worked out again only when that changed.
+        if any(c.mastered_now or c.mastery_lost for c in changes.values()):
+            ready_before = set(self._progress(mastery_before, overrides).frontier)
+            ready_after = self._progress(self.mastery(), overrides).frontier
+            newly_ready = tuple(k for k in ready_after if k not in ready_before)
         return EvidenceResult(kind, changes, newly_ready)
 
-    def _progress(self, overrides: list[policy.Override]) -> policy.Progress:
-        return policy.progress(self.graph.graph, self.mastery(), self.rule, overrides)
+    def _progress(self, mastery: dict[str, float], overrides: list[policy.Override]) -> policy.Progress:
+        return policy.progress(self.graph.graph, mastery, self.rule, overrides)
 
     def _state(self, key: str) -> LearnerState:
         row = self.states.get(key)

@@ -237,15 +237,20 @@ def import_items(
             select(Item).where(Item.course_id == course.id, Item.is_current.is_(True))
         )
     }
+    # The existing items this file names, with their skills, in one query (not one per item).
+    named = {
+        v.key: v for v in _views(session, [existing[s.key] for s in parsed.items if s.key in existing], graph)
+    }
     created, versioned, unchanged = [], [], []
     for spec in parsed.items:
-        old = existing.get(spec.key)
+        old = named.get(spec.key)
         if old is None:
             created.append(spec.key)
-        elif _same(old, spec, session, graph):
+        elif _same(old, spec):
             unchanged.append(spec.key)
         else:
             versioned.append(spec.key)
+    new_keys = set(created)
     if not dry_run:
         template = _import_template(session, course, parsed.format, skill_key)
         new_items = [
@@ -255,7 +260,7 @@ def import_items(
                 worked_solution=list(spec.worked_solution), difficulty=spec.difficulty,
             )
             for spec in parsed.items
-            if spec.key in set(created)
+            if spec.key in new_keys
         ]  # fmt: skip
         session.add_all(new_items)
         session.flush()
@@ -271,18 +276,14 @@ def import_items(
     return ItemImportReport(parsed.format, created, versioned, unchanged, parsed, applied=not dry_run)
 
 
-def _same(item: Item, spec: ItemSpec, session: Session, graph: CourseGraph) -> bool:
-    by_id = graph.skill_by_id()
-    skills = {
-        by_id[i].key for i in session.scalars(select(ItemSkill.skill_id).where(ItemSkill.item_id == item.id))
-    }
+def _same(item: ItemVersion, spec: ItemSpec) -> bool:
     return (
         item.prompt == spec.prompt
         and item.answer == spec.answer.to_dict()
-        and list(item.hints) == list(spec.hints)
-        and list(item.worked_solution) == list(spec.worked_solution)
+        and item.hints == list(spec.hints)
+        and item.worked_solution == list(spec.worked_solution)
         and item.difficulty == spec.difficulty
-        and skills == set(spec.skill_keys)
+        and set(item.skill_keys) == set(spec.skill_keys)
     )
 
 

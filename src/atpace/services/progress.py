@@ -64,6 +64,7 @@ class StudentProgress:
     skills: dict[str, SkillProgress]
     recommendations: list[Recommendation]
     reviews: list[policy.ReviewState]  # FSRS memories of mastered skills
+    overrides: list[policy.Override]  # the teacher's decisions, oldest first
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -232,4 +233,4 @@ def student_progress(
         for r in ranked
         if r.skill_key is None or r.skill_key in with_items
     ]
-    return StudentProgress(student, course, graph, skills, recommendations, reviews)
+    return StudentProgress(student, course, graph, skills, recommendations, reviews, overrides)

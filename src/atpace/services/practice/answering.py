@@ -24,7 +24,7 @@ from atpace.services.access import student_course
 from atpace.services.auth import Actor
 from atpace.services.evidence import Ledger, Observation, SkillChange, lock_student
 from atpace.services.practice.common import acting_student, course_item, item_skill_keys, practisable
-from atpace.services.progress import load_overrides, load_parameters, student_progress
+from atpace.services.progress import load_parameters, student_progress
 from atpace.store.tables import Attempt, Skill, User, utcnow
 
 
@@ -129,7 +129,7 @@ def submit_answer(
         "practice",
         [Observation(key, result.correct, item.difficulty, item.id) for key in skill_keys],
         moment,
-        overrides=load_overrides(session, student.id, graph),
+        overrides=progress.overrides,  # read once, with the progress above
         confidence=data.confidence,
         hints_used=data.hints_used,
         attach=store_attempt,
