@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_failures_per_minute: int = Field(default=5, ge=1, le=1000)
+    files_dir: Path | None = None  # uploaded files; default: $ATPACE_DATA_DIR/files
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> Settings:
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
                 "ATPACE_SECRET_KEY must be set to a random string of 32+ characters in production"
             )
         return self
+
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from fastapi.testclient import TestClient
 
 from atpace.config import Settings
@@ -11,8 +13,9 @@ from atpace.store.tables import User
 from atpace.web.app import create_app
 
 TEST_SETTINGS = dict(
-    environment="test", secret_key="t" * 40, cookie_secure=False, login_failures_per_minute=5
-)
+    environment="test", secret_key="t" * 40, cookie_secure=False, login_failures_per_minute=5,
+    files_dir=tempfile.mkdtemp(prefix="atpace-test-files-"),
+)  # fmt: skip
 
 
 def client_for(database: Database, **overrides: object) -> TestClient:

@@ -10,6 +10,11 @@ place, so that a teacher can be told why a mastery changed (docs/policy.md, "Evi
   another system). Exactly the practice rule, with its own timestamp.
 - ``placement``: the placement quiz's estimate for a skill the student has not practised; it replaces the
   starting value (the course prior) and is not an attempt. Skills already practised keep their state.
+- ``rubric``: a teacher's rubric level on a criterion aligned to the skill. The level becomes a credit
+  between 0 (the lowest level) and 1 (the highest), evenly spaced; P(learned) is the credit-weighted mix
+  of the right-answer and the wrong-answer posteriors (a soft observation), then advanced by the learning
+  transition. The top level moves mastery exactly as a right answer, the lowest as a wrong one, the
+  middle of a three-level scale leaves the posterior between the two. Not an attempt, not a review.
 """
 
 from __future__ import annotations
@@ -17,12 +22,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from atpace.engine.bkt_online import BKTParams, update
+from atpace.engine.bkt_online import BKTParams, posterior, update
 from atpace.engine.policy.selection import item_params
 
-__all__ = ["EVIDENCE_KINDS", "KIND_INFO", "EvidenceKind", "EvidenceKindInfo", "observe"]
+__all__ = [
+    "EVIDENCE_KINDS",
+    "KIND_INFO",
+    "EvidenceKind",
+    "EvidenceKindInfo",
+    "level_credit",
+    "observe",
+    "observe_credit",
+]
 
-EvidenceKind = Literal["practice", "history", "placement"]
+EvidenceKind = Literal["practice", "history", "placement", "rubric"]
 EVIDENCE_KINDS: tuple[EvidenceKind, ...] = get_args(EvidenceKind)
 
 
@@ -57,9 +70,36 @@ KIND_INFO: dict[EvidenceKind, EvidenceKindInfo] = {
         counts_as_attempt=False,
         may_review=False,
     ),
+    "rubric": EvidenceKindInfo(
+        "Rubric level",
+        "a teacher's rubric level on work aligned to the skill: the top level counts as a right answer, "
+        "the lowest as a wrong one, levels between weigh the two",
+        observed=True,
+        counts_as_attempt=False,
+        may_review=False,
+    ),
 }
 
 
 def observe(p_learned: float, correct: bool, params: BKTParams, difficulty: float = 0.0) -> float:
     """P(learned) after one scored answer to an item of this difficulty (the practice rule)."""
     return update(p_learned, correct, item_params(params, difficulty))
+
+
+def level_credit(level: int, level_count: int) -> float:
+    """The credit of a rubric level (0 = lowest): evenly spaced from 0 to 1."""
+    if level_count < 2:
+        raise ValueError("a rubric criterion needs at least two levels")
+    if not 0 <= level < level_count:
+        raise ValueError(f"level {level} is not one of the {level_count} levels")
+    return level / (level_count - 1)
+
+
+def observe_credit(p_learned: float, credit: float, params: BKTParams) -> float:
+    """P(learned) after graded evidence with a credit in [0, 1] (the rubric rule, a soft observation)."""
+    if not 0.0 <= credit <= 1.0:
+        raise ValueError(f"credit {credit!r} is not in [0, 1]")
+    conditioned = credit * posterior(p_learned, True, params) + (1.0 - credit) * posterior(
+        p_learned, False, params
+    )
+    return conditioned * (1.0 - params.forget) + (1.0 - conditioned) * params.learn

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from atpace.engine import policy
 from atpace.engine.bkt_online import SkillParameters
-from atpace.engine.evidence import KIND_INFO, EvidenceKind, observe
+from atpace.engine.evidence import KIND_INFO, EvidenceKind, observe, observe_credit
 from atpace.services.courses import CourseGraph
 from atpace.store.tables import Evidence, LearnerState, ReviewMemory, User
 
@@ -42,6 +42,7 @@ class Observation:
     correct: bool
     difficulty: float = 0.0  # the item's, on the logit scale
     item_id: int | None = None
+    credit: float | None = None  # graded evidence (a rubric level) in [0, 1]; ``correct`` is credit >= 0.5
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Ledger:
         confidence: int | None = None,
         hints_used: int = 0,
         attach: Callable[[Mapping[str, SkillChange]], int | None] | None = None,
+        feedback_id: int | None = None,
     ) -> EvidenceResult:
         """Apply one piece of evidence (one or more skills); ``attach`` stores the event's own row (an
         attempt) once the changes are known and returns its id for the evidence rows."""
@@ -151,12 +153,14 @@ class Ledger:
                 if info.may_review:
                     self._review(key, change, piece.correct, moment, confidence, hints_used)
                 item_id, correct = piece.item_id, piece.correct
+            credit = piece.credit if isinstance(piece, Observation) else None
             changes[key] = change
             rows.append(
                 Evidence(
                     school_id=self.student.school_id, student_id=self.student.id,
                     skill_id=self.graph.skills[key].id, kind=kind, item_id=item_id, correct=correct,
                     p_before=change.before, p_after=change.after, created_at=moment,
+                    feedback_id=feedback_id, credit=credit,
                 )
             )  # fmt: skip
         attempt_id = attach(changes) if attach is not None else None
@@ -195,7 +199,11 @@ class Ledger:
     def _observe(self, key: str, piece: Observation, moment: datetime, counts: bool) -> SkillChange:
         row = self._state(key)
         before = row.p_learned
-        row.p_learned = observe(before, piece.correct, self.params.for_skill(key), piece.difficulty)
+        params = self.params.for_skill(key)
+        if piece.credit is not None:
+            row.p_learned = observe_credit(before, piece.credit, params)
+        else:
+            row.p_learned = observe(before, piece.correct, params, piece.difficulty)
         if counts:
             row.attempts += 1
             row.correct += int(piece.correct)

@@ -478,6 +478,9 @@ class Evidence(Base):
     p_before: Mapped[float] = mapped_column(Float)
     p_after: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # rubric evidence: the feedback that gave the level (kept if the feedback row goes)
+    feedback_id: Mapped[int | None] = mapped_column(BigId, default=None, index=True)
+    credit: Mapped[float | None] = mapped_column(Float, default=None)  # rubric level as a 0..1 credit
 
 
 class LearnerModelParameters(Base):
@@ -573,3 +576,344 @@ class PlacementSession(Base):
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# --- The teacher's week: groups, assignments, submissions, rubrics, feedback, messages, strategies ---------
+
+
+class Strategy(Base):
+    """A teaching strategy in the school's shared library (never seen by another school)."""
+
+    __tablename__ = "strategies"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    grade_band: Mapped[str] = mapped_column(String(32), default="")  # e.g. "3-5"
+    needs: Mapped[list[Any]] = mapped_column(JSON, default=list)  # needs it serves, in teachers' words
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StrategySkill(Base):
+    __tablename__ = "strategy_skills"
+    strategy_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("strategies.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class StoredFile(Base):
+    """An uploaded file kept under the data folder (``path`` is relative to it, never chosen by the user)."""
+
+    __tablename__ = "stored_files"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))  # the safe display name
+    path: Mapped[str] = mapped_column(String(255), unique=True)
+    media_type: Mapped[str] = mapped_column(String(100))  # as found from the content
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StrategyMaterial(Base):
+    """A material attached to a strategy: a link or an uploaded file."""
+
+    __tablename__ = "strategy_materials"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("strategies.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    file_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="SET NULL"), default=None
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StrategyComment(Base):
+    __tablename__ = "strategy_comments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    strategy_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("strategies.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StudentGroup(Base):
+    """A dated, short-lived group of a class's students with a shared need (suggested from data or made by
+    the teacher). ``baseline`` keeps each member's P(learned) on the focus skills when it was saved."""
+
+    __tablename__ = "student_groups"
+    __table_args__ = (CheckConstraint("kind IN ('ready', 'needs', 'extend', 'custom')", name="group_kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(BigId, ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="custom")
+    # The skill the group's need is about (None: a group the teacher made by hand).
+    skill_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("skills.id", ondelete="SET NULL"), default=None
+    )
+    focus: Mapped[list[Any]] = mapped_column(JSON, default=list)  # focus skill keys
+    activity: Mapped[str] = mapped_column(Text, default="")  # the suggested activity, editable
+    strategy_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("strategies.id", ondelete="SET NULL"), default=None
+    )
+    baseline: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {student id: {skill key: p}}
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dissolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StudentGroupMember(Base):
+    __tablename__ = "student_group_members"
+    group_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("student_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StrategyUse(Base):
+    """A teacher's log that a strategy was used (with a group: its mastery before and two weeks after)."""
+
+    __tablename__ = "strategy_uses"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    strategy_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("strategies.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    class_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("classes.id", ondelete="SET NULL"), default=None
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("student_groups.id", ondelete="SET NULL"), default=None, index=True
+    )
+    used_on: Mapped[datetime] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rubric(Base):
+    """Criteria x levels, reusable across the school's assignments."""
+
+    __tablename__ = "rubrics"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RubricCriterion(Base):
+    """One criterion; ``levels`` are ordered lowest first: [{"title", "description", "points"}]. A criterion
+    aligned to a skill turns the level given into evidence for that skill."""
+
+    __tablename__ = "rubric_criteria"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(BigId, ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skill_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("skills.id", ondelete="SET NULL"), default=None
+    )
+    levels: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class Assignment(Base):
+    """Work a teacher set: practice to mastery on skills, an open task, or a project with checkpoints, for
+    the whole class (its students now and later), a group or named students (``assignment_recipients``)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('practice', 'task', 'project')", name="assignment_kind"),
+        CheckConstraint("target IN ('class', 'group', 'students')", name="target_kind"),
+        CheckConstraint("due_at IS NULL OR due_at >= open_at", name="due_after_open"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(BigId, ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    skill_keys: Mapped[list[Any]] = mapped_column(JSON, default=list)  # practice: skills to master
+    rubric_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("rubrics.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    accepts_text: Mapped[bool] = mapped_column(Boolean, default=True)
+    accepts_files: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[str] = mapped_column(String(16), default="class")
+    group_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("student_groups.id", ondelete="SET NULL"), default=None
+    )
+    open_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AssignmentRecipient(Base):
+    """A named recipient of a group or students assignment (a group's members as they were when assigned)."""
+
+    __tablename__ = "assignment_recipients"
+    assignment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AssignmentCheckpoint(Base):
+    """A step of a project; submissions name it by ``position`` (1, 2, ...)."""
+
+    __tablename__ = "assignment_checkpoints"
+    __table_args__ = (UniqueConstraint("assignment_id", "position", name="uq_assignment_checkpoints_position"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AssignmentExtension(Base):
+    """A later due date for one student (the newest decision in force; one row per student)."""
+
+    __tablename__ = "assignment_extensions"
+    assignment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    due_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    granted_by_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentCompletion(Base):
+    """A practice-to-mastery assignment done: every skill mastered (recorded when it happened)."""
+
+    __tablename__ = "assignment_completions"
+    assignment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+SUBMISSION_STATUSES = ("submitted", "returned", "graded")
+
+
+class Submission(Base):
+    """One version of a student's work on an assignment (``step`` 0) or a project checkpoint (its position).
+    Versions are never overwritten: a resubmission adds the next one."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "student_id", "step", "version", name="uq_submissions_version"),
+        CheckConstraint("status IN ('submitted', 'returned', 'graded')", name="status_kind"),
+        Index("ix_submissions_assignment_student", "assignment_id", "student_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int] = mapped_column(BigId, ForeignKey("assignments.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    body: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+
+
+class SubmissionFile(Base):
+    __tablename__ = "submission_files"
+    submission_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    file_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("stored_files.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Feedback(Base):
+    """A teacher's feedback on one submission: a rubric level and comment per criterion
+    (``scores`` = [{"criterion_id", "level", "comment"}], level indexes the criterion's levels), an overall
+    comment, and the decision: graded, or returned for revision."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("decision IN ('graded', 'returned')", name="decision_kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    teacher_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    scores: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    """A note to one user in the app (feedback, a comment, an extension); unread until they open it."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_recipient_read", "recipient_id", "read_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # feedback, returned, comment, extension, assigned
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")  # a same-site path
+    assignment_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("assignments.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -25,6 +25,7 @@ from atpace.errors import (
 )
 from atpace.services.auth import LoginThrottle
 from atpace.services.database import Database
+from atpace.services.files import FileStore
 from atpace.web.csrf import FormCSRFMiddleware
 from atpace.web.deps import SESSION_COOKIE
 from atpace.web.templating import templates
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database(settings.resolved_database_url())
     app.state.login_throttle = LoginThrottle(settings.login_failures_per_minute)
+    app.state.files = FileStore(settings.resolved_files_dir())
 
     from atpace.web.api import router as api_router
     from atpace.web.pages import router as pages_router

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from atpace.errors import Unauthenticated
+from atpace.services import messages
 from atpace.services.auth import Actor, resolve_token
 from atpace.services.database import Database, Session
 
@@ -45,7 +46,10 @@ def get_actor(request: Request, session: SessionDep) -> Actor:
     token = token_of(request)
     if not token:
         raise Unauthenticated("Please log in.")
-    return Actor.of(resolve_token(session, token))
+    actor = Actor.of(resolve_token(session, token))
+    if not request.url.path.startswith("/api/"):
+        request.state.unread = messages.unread_count(session, actor.user_id)  # the menu shows it
+    return actor
 
 
 def get_optional_actor(request: Request, session: SessionDep) -> Actor | None:

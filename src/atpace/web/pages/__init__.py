@@ -4,18 +4,28 @@ from fastapi import APIRouter
 
 from atpace.web.pages import (
     admin,
+    assignments,
     auth,
+    class_reports,
     courses,
     enrolment,
+    grading,
+    groups,
+    messages,
     placement,
     roster,
     sign_in,
     standards,
+    strategies,
     student,
     teacher,
+    today,
 )
 
-ROUTE_MODULES = (auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards)
+ROUTE_MODULES = (
+    auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards, messages,
+    today, class_reports, groups, assignments, grading, strategies,
+)  # fmt: skip
 router = APIRouter(include_in_schema=False)
 for module in ROUTE_MODULES:
     router.include_router(module.router)

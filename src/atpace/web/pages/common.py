@@ -14,7 +14,10 @@ from atpace.web.templating import templates
 def render(
     request: Request, template: str, actor: Actor | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    context.update(actor=actor, csrf_token=request.state.csrf_token, htmx=is_htmx(request))
+    context.update(
+        actor=actor, csrf_token=request.state.csrf_token, htmx=is_htmx(request),
+        unread=getattr(request.state, "unread", 0),
+    )  # fmt: skip
     response: HTMLResponse = templates.TemplateResponse(request, template, context, status_code=status_code)
     return response
 
