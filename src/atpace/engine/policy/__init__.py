@@ -6,8 +6,10 @@
 - recommendation: ranked next activities, each with a plain-language reason
 - review: spaced review of mastered skills with FSRS (``fsrs`` library)
 - placement: adaptive placement test (2PL, catsim selection, mirt EAP) combined with the skill graph
+- attention: who needs the teacher now (stuck, inactive, ready for a mastery check)
 """
 
+from atpace.engine.policy.attention import AnswerRecord, AttentionRule, CheckReadiness, StuckReason
 from atpace.engine.policy.modes import DEFAULT_TARGETS, MODES, Mode, ModeConfig, ModeDecision, choose_mode
 from atpace.engine.policy.placement import (
     Placement,
@@ -52,7 +54,10 @@ __all__ = [
     "OVERRIDE_ACTIONS",
     "SITTING",
     "SKILL_STATES",
+    "AnswerRecord",
+    "AttentionRule",
     "Candidate",
+    "CheckReadiness",
     "Confidence",
     "DueReview",
     "MasteryRule",
@@ -74,6 +79,7 @@ __all__ = [
     "Selection",
     "SkillCalibration",
     "SkillState",
+    "StuckReason",
     "apply_override",
     "calibrate",
     "choose",

@@ -19,6 +19,7 @@ from atpace.web.api import (
     practice,
     progress,
     roster,
+    rubrics,
     sign_in,
     standards,
     strategies,
@@ -28,7 +29,7 @@ from atpace.web.api import (
 PREFIX = "/api"
 ROUTE_MODULES = (
     auth, progress, practice, placement, classes, courses, interventions, roster, admin, enrolment, sign_in,
-    course_editor, standards, messages, today, class_reports, groups, assignments, grading, strategies,
+    course_editor, standards, messages, today, class_reports, groups, assignments, grading, rubrics, strategies,
 )  # fmt: skip
 router = APIRouter(prefix=PREFIX)
 for module in ROUTE_MODULES:

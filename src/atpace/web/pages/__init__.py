@@ -14,6 +14,7 @@ from atpace.web.pages import (
     messages,
     placement,
     roster,
+    rubrics,
     sign_in,
     standards,
     strategies,
@@ -24,7 +25,7 @@ from atpace.web.pages import (
 
 ROUTE_MODULES = (
     auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards, messages,
-    today, class_reports, groups, assignments, grading, strategies,
+    today, class_reports, groups, assignments, grading, rubrics, strategies,
 )  # fmt: skip
 router = APIRouter(include_in_schema=False)
 for module in ROUTE_MODULES:
