@@ -180,6 +180,8 @@ def test_route_access_by_role(database: RollbackDatabase, world: World, case: Ca
             response = client.delete(url, headers=headers)
         elif case.method == "PUT":
             response = client.put(url, json=body, headers=headers)
+        elif case.method == "PATCH":
+            response = client.patch(url, json=body, headers=headers)
         elif case.form:
             response = client.post(url, data=body, headers=headers)
         else:
