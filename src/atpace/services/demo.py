@@ -63,6 +63,7 @@ def ensure_demo_school(session: Session, *, now: datetime | None = None, seed: i
     created = school is None
     if school is None:
         school = _create(session, now or utcnow(), random.Random(seed))
+    seed_demo_strategies(session, school)
     users = session.scalars(select(User).where(User.school_id == school.id).order_by(User.id)).all()
     demo_class_id = session.scalar(
         select(Classroom.id).where(Classroom.school_id == school.id).order_by(Classroom.id).limit(1)
@@ -201,3 +202,117 @@ def _response(answer: AnswerSpec, correct: bool, rng: random.Random) -> str:
         if check_answer(answer, candidate).status == "incorrect":
             return candidate
     return "?"
+
+
+# A few strategies in the demo school's library (added once; a strategy of the same title is left alone).
+@dataclass(frozen=True)
+class DemoStrategy:
+    title: str
+    description: str
+    grade_band: str
+    needs: tuple[str, ...]
+    skills: tuple[str, ...]  # keys of the fractions course
+    link: tuple[str, str] | None = None  # (title, url)
+    comment: str = ""  # by the school's administrator
+
+
+DEMO_STRATEGIES = (
+    DemoStrategy(
+        title="Fraction strips for equivalent fractions",
+        description=(
+            "Each student folds or cuts paper strips into halves, quarters, eighths, thirds and sixths and lines "
+            "them up under a whole strip. Ask: which pieces cover exactly the same length as 1/2? Record every "
+            "match as an equation (1/2 = 2/4 = 4/8) and look for the pattern: the same number multiplies the "
+            "numerator and the denominator.\n\n"
+            "Finish with two strips that do not match (2/3 and 3/4) so that students explain why they are not "
+            "equivalent."
+        ),
+        grade_band="3-5",
+        needs=("concrete models", "needs: Equivalent fractions", "English learners"),
+        skills=("equivalent-fractions", "simplify-fractions"),
+        link=("Fraction strips (Wikipedia: Fraction)", "https://en.wikipedia.org/wiki/Fraction"),
+        comment="Our Grade 3 team uses these too: a class set of strips is in the maths cupboard of Room 9.",
+    ),
+    DemoStrategy(
+        title="Number line talk",
+        description=(
+            "Draw a long number line from 0 to 2 on the board. Give each pair a card (3/4, 5/4, 2/3, 1 1/2...) "
+            "to place, then discuss placements as a class: how do you know 5/4 is past 1? Students justify "
+            "with the size of the unit fraction and the number of copies."
+        ),
+        grade_band="3-5",
+        needs=("discussion", "visual learners", "struggling with comparing"),
+        skills=("fractions-on-number-line", "compare-same-denominator", "compare-unlike-fractions"),
+        link=("Number line (Wikipedia)", "https://en.wikipedia.org/wiki/Number_line"),
+        comment="",
+    ),
+    DemoStrategy(
+        title="Worked example pairs",
+        description=(
+            "Show a fully worked example (1/3 + 1/4 with the common denominator 12, each step written and "
+            "said aloud), then a similar problem with the last steps left blank for the student, then one to "
+            "do alone. Fade the steps over a week."
+        ),
+        grade_band="4-6",
+        needs=("new to the procedure", "independent practice"),
+        skills=("add-unlike-denominators", "subtract-unlike-denominators", "add-subtract-mixed-unlike"),
+        link=None,
+        comment="",
+    ),
+    DemoStrategy(
+        title="Would you rather? fraction problems",
+        description=(
+            "Pose a choice: would you rather have 3/8 of a pizza or 2/5 of the same pizza? Students decide, "
+            "prove it two ways, and write their own question for a partner."
+        ),
+        grade_band="4-5",
+        needs=("extension", "reasoning"),
+        skills=("compare-unlike-fractions", "fraction-word-problems"),
+        link=None,
+        comment="",
+    ),
+)
+
+
+def seed_demo_strategies(session: Session, school: School) -> None:
+    """Add the demo strategies that the school's library lacks, by its (first) teacher."""
+    from atpace.store.tables import Skill, Strategy, StrategyComment, StrategyMaterial, StrategySkill
+
+    existing = set(session.scalars(select(Strategy.title).where(Strategy.school_id == school.id)))
+    missing = [s for s in DEMO_STRATEGIES if s.title not in existing]
+    if not missing:
+        return
+    users = session.scalars(select(User).where(User.school_id == school.id).order_by(User.id)).all()
+    teacher = next((u for u in users if u.role == Role.TEACHER), None)
+    admin = next((u for u in users if u.role == Role.ADMIN), None)
+    skills = {
+        key: skill_id
+        for key, skill_id in session.execute(
+            select(Skill.key, Skill.id)
+            .join(Course, Course.id == Skill.course_id)
+            .where(Course.school_id == school.id, Course.key == FRACTIONS_COURSE.key)
+        )
+    }
+    for spec in missing:
+        strategy = Strategy(
+            school_id=school.id, title=spec.title, description=spec.description,
+            grade_band=spec.grade_band, needs=list(spec.needs),
+            created_by_id=teacher.id if teacher else None,
+        )  # fmt: skip
+        session.add(strategy)
+        session.flush()
+        session.add_all(
+            StrategySkill(strategy_id=strategy.id, skill_id=skills[key])
+            for key in spec.skills
+            if key in skills
+        )
+        if spec.link is not None:
+            title, url = spec.link
+            session.add(StrategyMaterial(strategy_id=strategy.id, title=title, url=url, position=1))
+        if spec.comment and admin is not None:
+            session.add(
+                StrategyComment(
+                    school_id=school.id, strategy_id=strategy.id, author_id=admin.id, body=spec.comment
+                )
+            )
+    session.flush()
