@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
 from atpace.services.practice import practice_mode
 from atpace.services.progress import StudentProgress, load_class_overrides, student_progress
+from atpace.services.today import stuck_by_student
 from atpace.store.tables import (
     Attempt,
     Classroom,
@@ -27,6 +28,7 @@ from atpace.store.tables import (
     Role,
     Skill,
     User,
+    utcnow,
 )
 
 
@@ -47,6 +49,9 @@ class HeatmapRow:
     states: dict[str, policy.SkillState]  # as the student's own map shows them
     mastered_count: int
     average: float  # mean over all skills, unpractised counted as 0
+    # skill key -> why the student is stuck on it ("missed the last 4 answers in a row"), from the
+    # attention rule (atpace.services.today); skills where the student is not stuck are absent.
+    stuck: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ def class_heatmap(
     for student_id, skill_id, p in states:
         by_student[student_id][skill_ids[skill_id]] = p
     overrides = load_class_overrides(session, student_ids, graph)
+    stuck = stuck_by_student(session, student_ids, graph, utcnow())  # one query for the whole class
     rule = policy.MasteryRule(course.mastery_threshold)
     rows = []
     for student in students:
@@ -143,6 +149,7 @@ def class_heatmap(
                 states={key: decided.state(key, key in known) for key in graph.skills},
                 mastered_count=sum(decided.state(key, True) == "mastered" for key in graph.skills),
                 average=sum(values) / len(values) if values else 0.0,
+                stuck={key: reason.text for key, reason in stuck.get(student.id, {}).items()},
             )
         )
     threshold = rule.threshold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,12 @@ def when(value: datetime | None) -> str:
 
 
 def cell_style(value: float | None) -> str:
+    # A heatmap has thousands of cells: the style of a value rounded to 1/1000 is worked out once.
+    return _cell_style(None if value is None else round(value, 3))
+
+
+@functools.lru_cache(maxsize=2048)
+def _cell_style(value: float | None) -> str:
     background = mastery_color(value)
     return f"background:{background};color:{text_color_on(background)}"
 

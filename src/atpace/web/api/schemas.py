@@ -155,6 +155,11 @@ class HeatmapRowOut(BaseModel):
     )
     mastered_count: int = Field(description="skills in state mastered (a skill a teacher paused is not)")
     average: float
+    stuck: dict[str, str] = Field(
+        default_factory=dict,
+        description="skill key -> why the student is stuck on it, e.g. 'missed the last 4 answers in a row' "
+        "(docs/policy.md, 'Who needs me now'); skills where the student is not stuck are absent",
+    )
 
 
 class HeatmapOut(BaseModel):
