@@ -21,6 +21,7 @@ from atpace.engine import policy
 from atpace.errors import Conflict, InvalidInput
 from atpace.services import limits
 from atpace.services.access import student_course
+from atpace.services.assignments.completion import complete_mastered
 from atpace.services.auth import Actor
 from atpace.services.evidence import Ledger, Observation, SkillChange, lock_student
 from atpace.services.practice.common import acting_student, course_item, item_skill_keys, practisable
@@ -135,6 +136,9 @@ def submit_answer(
         attach=store_attempt,
     )
     session.flush()
+    if any(c.mastered_now for c in evidence.changes.values()):
+        # Practice-to-mastery assignments whose skills are now all mastered complete themselves.
+        complete_mastered(session, student, graph, now=moment)
     change = evidence.changes[skill_key]
     return AnswerOutcome(
         attempt_id=stored[0].id,

@@ -34,9 +34,7 @@ class MarkedOut(BaseModel):
 
 
 @router.get("/messages", response_model=InboxOut)
-def inbox(
-    actor: ActorDep, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
-) -> InboxOut:
+def inbox(actor: ActorDep, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> InboxOut:
     """Your own messages (feedback, comments, extensions, new work), newest first, and the unread count."""
     views = messages.inbox(session, actor, limit)
     return InboxOut(
