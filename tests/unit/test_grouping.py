@@ -127,3 +127,15 @@ def test_bad_input_is_refused() -> None:
         grouping.suggest(np.array([[1.5, 0, 0]]), SKILLS, SKILLS, PRE, T)
     with pytest.raises(ValueError, match="k=5"):
         grouping.suggest(np.zeros((3, 3)), SKILLS, SKILLS, PRE, T, k=5)
+
+
+def test_silhouette_matches_scikit_learn_on_random_classes() -> None:
+    from sklearn.metrics import silhouette_score
+
+    from atpace.engine.grouping import kmeans, silhouette
+
+    rng = np.random.default_rng(1)
+    for trial in range(20):
+        x = rng.random((30, 4))
+        labels, _ = kmeans(x, int(rng.integers(2, 6)), seed=trial)
+        assert silhouette(x, labels) == pytest.approx(silhouette_score(x, labels), abs=1e-9)

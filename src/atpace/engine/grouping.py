@@ -55,6 +55,7 @@ FOCUS_MAX = 3  # ... at most this many of them (most common first), plus their d
 MAX_AUTO_K = 6
 MIN_SIZE = 2
 RESTARTS = 10
+CANDIDATE_RESTARTS = 5  # choosing k compares 5 candidates; the chosen k is then clustered with RESTARTS
 MAX_ITERATIONS = 100
 SAME_POINT = 1e-9  # total spread below this: everyone is at the same point
 
@@ -115,11 +116,13 @@ def _plus_plus(x: Matrix, k: int, rng: np.random.Generator) -> Matrix:
 
 
 def _centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
+    """Each group's mean (an empty group keeps its old centre); one matrix product, no loop over groups."""
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sums = np.zeros((k, x.shape[1]))
+    np.add.at(sums, labels, x)
+    filled = counts > 0
     centres = old.copy()
-    for j in range(k):
-        members = labels == j
-        if members.any():
-            centres[j] = x[members].mean(axis=0)
+    centres[filled] = sums[filled] / counts[filled, None]
     return centres
 
 
@@ -193,14 +196,20 @@ def silhouette(x: Matrix, labels: Labels) -> float:
     if len(groups) < 2:
         return 0.0
     distances = np.sqrt(np.maximum(_sq_distances(data, data), 0.0))
-    scores = np.zeros(len(labels))
-    for i, own in enumerate(labels):
-        same = labels == own
-        if same.sum() <= 1:
-            continue
-        a = distances[i, same].sum() / (same.sum() - 1)
-        b = min(distances[i, labels == g].mean() for g in groups if g != own)
-        scores[i] = 0.0 if max(a, b) == 0.0 else (b - a) / max(a, b)
+    index = np.searchsorted(groups, labels)
+    members = np.zeros((len(labels), len(groups)))
+    members[np.arange(len(labels)), index] = 1.0
+    sizes = members.sum(axis=0)
+    totals = distances @ members  # each student's summed distance to every group
+    rows = np.arange(len(labels))
+    own_size = sizes[index]
+    a = totals[rows, index] / np.maximum(own_size - 1, 1)
+    others = totals / sizes
+    others[rows, index] = np.inf
+    b = others.min(axis=1)
+    larger = np.maximum(a, b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where((own_size <= 1) | (larger == 0.0), 0.0, (b - a) / larger)
     return float(scores.mean())
 
 
@@ -217,7 +226,8 @@ def choose_k(x: Matrix, *, seed: int = 0, max_k: int = MAX_AUTO_K) -> KChoice:
         )
     if top < 2:
         return KChoice(1, "atpace", f"atpace chose 1 group: {n} students are too few to split.", {})
-    scores = {k: silhouette(data, kmeans(data, k, seed=seed)[0]) for k in range(2, top + 1)}
+    runs = {k: kmeans(data, k, seed=seed, restarts=CANDIDATE_RESTARTS)[0] for k in range(2, top + 1)}
+    scores = {k: silhouette(data, labels) for k, labels in runs.items()}
     best = max(scores, key=lambda k: (round(scores[k], 9), -k))
     others = ", ".join(f"{k}: {s:.2f}" for k, s in scores.items() if k != best)
     reason = (

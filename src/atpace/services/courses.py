@@ -14,6 +14,7 @@ from atpace.engine.graph import CycleError, SkillGraph, UnknownSkillError
 from atpace.errors import Conflict, InvalidInput, NotFound
 from atpace.services.access import get_course, require_course_editor, require_staff
 from atpace.services.auth import Actor
+from atpace.store.db import READ_ONLY
 from atpace.store.tables import (
     Classroom,
     ClassTeacher,
@@ -46,7 +47,24 @@ class CourseGraph:
         return {skill.id: skill for skill in self.skills.values()}
 
 
+GRAPHS = "atpace.course_graphs"  # session.info key: graphs already loaded in a read-only transaction
+
+
 def load_graph(session: Session, course: Course) -> CourseGraph:
+    """The course's skills and prerequisites. A read-only transaction loads each course's graph once (a page
+    that reads it in several services, like Today, does not query it again); a writing one always reloads."""
+    cache: dict[int, CourseGraph] | None = (
+        session.info.setdefault(GRAPHS, {}) if session.info.get(READ_ONLY) else None
+    )
+    if cache is not None and course.id in cache:
+        return cache[course.id]
+    graph = _load_graph(session, course)
+    if cache is not None:
+        cache[course.id] = graph
+    return graph
+
+
+def _load_graph(session: Session, course: Course) -> CourseGraph:
     skills = session.scalars(select(Skill).where(Skill.course_id == course.id).order_by(Skill.position)).all()
     by_id = {skill.id: skill for skill in skills}
     edges = session.execute(

@@ -55,6 +55,9 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+READ_ONLY = "atpace.read_only"  # session.info key: True in a transaction that only reads
+
+
 class Database:
     """Owns the engine and hands out sessions; one per process."""
 
@@ -74,6 +77,7 @@ class Database:
         """
         factory = self._sessions if write else self._read_sessions
         with factory() as session, session.begin():
+            session.info[READ_ONLY] = not write
             yield session
 
     def upgrade(self, revision: str = "head") -> None:

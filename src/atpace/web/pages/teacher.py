@@ -12,6 +12,7 @@ from atpace.services.access import get_class_student
 from atpace.services.auth import Actor
 from atpace.services.database import Role, Session
 from atpace.web.deps import ActorDep, SessionDep
+from atpace.web.heatmap_cells import heatmap_cells
 from atpace.web.inputs import PathId, Text
 from atpace.web.pages.common import render
 from atpace.web.pages.student import skill_map_svg, skill_standards
@@ -36,7 +37,7 @@ def class_page(
     desc: bool = False,
 ) -> Response:
     heatmap = reports.class_heatmap(session, actor, class_id, sort, desc)
-    return render(request, "class.html", actor, heatmap=heatmap)
+    return render(request, "class.html", actor, heatmap=heatmap, heatmap_cells=heatmap_cells)
 
 
 SAVED = {"mode": "Practice mode saved.", "decision": "Decision saved."}
