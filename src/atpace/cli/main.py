@@ -94,7 +94,7 @@ def demo(
                 from atpace.services.demo import ensure_demo_school
 
                 with database.transaction() as session:
-                    logins = ensure_demo_school(session)
+                    logins = ensure_demo_school(session, classwork=True)
         finally:
             database.engine.dispose()
     except SQLAlchemyError as error:

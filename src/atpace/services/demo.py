@@ -57,8 +57,11 @@ class DemoLogins:
     created: bool
 
 
-def ensure_demo_school(session: Session, *, now: datetime | None = None, seed: int = 2026) -> DemoLogins:
-    """Create the demo school unless it exists; either way return its logins."""
+def ensure_demo_school(
+    session: Session, *, now: datetime | None = None, seed: int = 2026, classwork: bool = False
+) -> DemoLogins:
+    """Create the demo school unless it exists; either way return its logins. ``classwork`` also gives the
+    demo class a week of assignments and hand-ins (``atpace demo`` does; tests start from a class without)."""
     school = session.scalar(select(School).where(School.slug == DEMO_SCHOOL_SLUG))
     created = school is None
     if school is None:
@@ -68,6 +71,13 @@ def ensure_demo_school(session: Session, *, now: datetime | None = None, seed: i
     demo_class_id = session.scalar(
         select(Classroom.id).where(Classroom.school_id == school.id).order_by(Classroom.id).limit(1)
     )
+    if classwork and demo_class_id is not None:
+        from atpace.services.demo_classwork import seed_demo_classwork
+
+        classroom = session.get(Classroom, demo_class_id)
+        teacher = next(u for u in users if u.role == Role.TEACHER)
+        assert classroom is not None
+        seed_demo_classwork(session, teacher, classroom, now or utcnow())
     enrolled = set(session.scalars(select(Enrollment.user_id).where(Enrollment.class_id == demo_class_id)))
     return DemoLogins(
         school=school.name,
