@@ -321,6 +321,14 @@ def test_the_teacher_pages_create_list_and_extend(database: RollbackDatabase, wo
     page = teacher.get(f"/classes/{world.class_id}/assignments")
     assert page.status_code == 200 and "New assignment" in page.text
     token = csrf_of(page.text)
+    # Today's "Assign practice on <skill>" opens the form filled in for that student and skill.
+    prefilled = teacher.get(
+        f"/classes/{world.class_id}/assignments?student={world.student_id}&skill=unit-fractions"
+    )
+    assert 'name="kind" value="practice" checked' in prefilled.text
+    assert 'name="target" value="students" checked' in prefilled.text
+    assert f'name="student_ids" value="{world.student_id}" checked' in prefilled.text
+    assert 'name="skill_keys" value="unit-fractions" checked' in prefilled.text
     refused = teacher.post(
         f"/classes/{world.class_id}/assignments",
         data={"csrf_token": token, "kind": "task", "title": "Poster", "due_at": "2020-01-01T10:00",

@@ -93,6 +93,8 @@ def test_a_student_who_missed_four_in_a_row_is_stuck_on_today_and_on_the_heatmap
     urls = {a.url: a.label for a in line.actions}
     assert urls[f"/classes/{world.class_id}/students/{world.student_id}"].startswith("Open ")
     assert urls[f"/classes/{world.class_id}/groups?skills={key}"] == f"Form a group on {name}"
+    assign = f"/classes/{world.class_id}/assignments?student={world.student_id}&skill={key}#new"
+    assert urls[assign] == f"Assign practice on {name}"
     assert view.sections[0].key == "stuck"  # the most urgent section first
 
     heatmap = reports.class_heatmap(session, teacher, world.class_id)

@@ -342,6 +342,13 @@ class _Links:
     def groups(self) -> str:
         return f"/classes/{self.class_id}/groups"
 
+    def assign(self, student_id: int, skill_key: str, skill_name: str) -> Action:
+        """The assignment form, filled in with practice on this skill for this student."""
+        url = (
+            f"/classes/{self.class_id}/assignments?student={student_id}&skill={quote(skill_key, safe='')}#new"
+        )
+        return Action(f"Assign practice on {skill_name}", url)
+
     def comment(self, student_id: int) -> Action:
         return Action("Send a comment", f"/classes/{self.class_id}/students/{student_id}/comment", "comment")
 
@@ -365,6 +372,7 @@ def _add_stuck(
             actions = [links.student(student_id, person.name)]
             if position < GROUP_LINKS_MAX:
                 actions.append(links.group(key, name))
+                actions.append(links.assign(student_id, key, name))
             person.add(Reason("stuck", f"Stuck on {name}: {reason.text}", skill_key=key), *actions)
 
 

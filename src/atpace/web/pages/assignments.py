@@ -70,8 +70,16 @@ def class_assignments_page(
     session: SessionDep,
     group: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     saved: Annotated[str | None, Query(max_length=16), Text] = None,
+    student: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    skill: Annotated[str | None, Query(max_length=limits.KEY_MAX), Text] = None,
 ) -> Response:
+    """``?group=`` prefills the form for a saved group; ``?student=&skill=`` (Today's "Assign practice")
+    for practice on one skill for one student."""
     values: dict[str, Any] = {"target": "group", "group_id": str(group)} if group else {}
+    if student:
+        values.update(target="students", student_ids=[str(student)])
+    if skill:
+        values.update(kind="practice", skill_keys=[skill])
     return _class_page(request, actor, session, class_id, values=values, notice=NOTICES.get(saved or ""))
 
 
