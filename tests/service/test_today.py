@@ -385,3 +385,14 @@ def test_nobody_is_stuck_without_answers(session: Session, world: World) -> None
     graph = load_graph(session, course)
     assert today.stuck_by_student(session, [], graph, utcnow()) == {}
     assert today.stuck_by_student(session, [world.student_id], graph, utcnow()) == {}  # a fresh student
+
+
+def test_today_suggests_the_same_groups_as_the_groups_page(session: Session, world: World) -> None:
+    from atpace.services.groups import suggest_groups
+
+    teacher = actor_of(session, world.teacher_id)
+    on_today = today.class_today(session, teacher, world.class_id).groups
+    on_groups_page = suggest_groups(session, teacher, world.class_id).groups
+    assert on_today and [(g.name, g.student_ids) for g in on_today] == [
+        (g.name, tuple(g.student_ids)) for g in on_groups_page
+    ]

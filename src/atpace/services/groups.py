@@ -171,20 +171,24 @@ def _class_state(
     student_ids: Sequence[int] | None = None,
     *,
     with_mastered_at: bool = True,
+    students: Sequence[User] | None = None,
 ) -> _ClassState:
     """The class's students and their P(learned); ``mastered_at`` only when asked (a suggestion does not
     need it, and reading 2,000 timestamps is a tenth of the suggestion's time)."""
     course = class_course(classroom)
     graph = load_graph(session, course)
-    query = (
-        select(User)
-        .join(Enrollment, Enrollment.user_id == User.id)
-        .where(Enrollment.class_id == classroom.id, User.is_active.is_(True))
-        .order_by(User.display_name, User.id)
-    )
-    if student_ids is not None:
-        query = query.where(User.id.in_(student_ids))
-    students = list(session.scalars(query))
+    if students is None:
+        query = (
+            select(User)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .where(Enrollment.class_id == classroom.id, User.is_active.is_(True))
+        )
+        if student_ids is not None:
+            query = query.where(User.id.in_(student_ids))
+        students = session.scalars(query).all()
+    # One order wherever the class is read: k-means seeds follow the rows, so Today and the Groups page
+    # suggest the same groups.
+    students = sorted(students, key=lambda user: (user.display_name, user.id))
     params = load_parameters(session, course.id)
     prior = {key: params.for_skill(key).prior for key in graph.skills}
     p = {s.id: dict(prior) for s in students}
@@ -281,8 +285,20 @@ def suggest_groups(
 ) -> GroupSuggestion:
     """Groups of the class's students with shared needs on the focus skills (``skill_keys``, else the skills
     the class is working on now); ``k`` groups, or as many as atpace chooses (docs/groups.md)."""
-    classroom = get_class(session, actor, class_id)
-    state = _class_state(session, classroom, with_mastered_at=False)
+    return suggest_for_class(session, get_class(session, actor, class_id), skill_keys, k)
+
+
+def suggest_for_class(
+    session: Session,
+    classroom: Classroom,
+    skill_keys: list[str] | None = None,
+    k: int | None = None,
+    *,
+    students: Sequence[User] | None = None,
+) -> GroupSuggestion:
+    """:func:`suggest_groups` for a class the caller may see (checked already); ``students``: the class's
+    active students when the caller has them loaded (Today does)."""
+    state = _class_state(session, classroom, with_mastered_at=False, students=students)
     chosen = _focus_keys(state.graph, skill_keys)
     n = len(state.students)
     if k is not None and not 1 <= k <= MAX_GROUPS:

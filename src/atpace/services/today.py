@@ -31,8 +31,8 @@ from atpace.services.assignments.dates import waits_for_student
 from atpace.services.assignments.status import WorkLine, class_work
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
-from atpace.services.groups import suggest_groups
-from atpace.store.tables import Attempt, Enrollment, LearnerState, Message, User, utcnow
+from atpace.services.groups import suggest_for_class
+from atpace.store.tables import Attempt, Classroom, Enrollment, LearnerState, Message, User, utcnow
 
 __all__ = [
     "Action",
@@ -314,7 +314,7 @@ def class_today(session: Session, actor: Actor, class_id: int, now: datetime | N
         at=moment,
         student_count=len(students),
         sections=_sections(pending, grading, names),
-        groups=_groups(session, actor, classroom.id, links),
+        groups=_groups(session, classroom, students, links),
         rule=rule,
     )
 
@@ -468,10 +468,12 @@ def _sections(
     )
 
 
-def _groups(session: Session, actor: Actor, class_id: int, links: _Links) -> tuple[GroupLine, ...]:
+def _groups(
+    session: Session, classroom: Classroom, students: Sequence[User], links: _Links
+) -> tuple[GroupLine, ...]:
     """The groups atpace suggests on the skills the class is working on now. The groups page suggests the
     same ones by default, so "Form this group" opens it to edit and save them."""
-    suggestion = suggest_groups(session, actor, class_id)
+    suggestion = suggest_for_class(session, classroom, students=students)
     return tuple(
         GroupLine(
             name=group.name,
