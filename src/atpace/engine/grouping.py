@@ -162,22 +162,40 @@ def kmeans(
     if n == 0:
         return np.zeros(0, dtype=np.int64), 0.0
     rng = np.random.default_rng(seed)
+    # All restarts run side by side (one array operation per step for all of them); a restart whose labels
+    # stopped changing stays where it is, so this gives what running them one after another gives.
+    centres = np.stack([_plus_plus(data, k, rng) for _ in range(max(1, restarts))])
+    labels = _assign(data, centres)
+    for _ in range(MAX_ITERATIONS):
+        centres = _batch_centres(data, labels, k, centres)
+        new = _assign(data, centres)
+        if np.array_equal(new, labels):
+            break
+        labels = new
     best: tuple[float, Labels] | None = None
-    for _ in range(max(1, restarts)):
-        centres = _plus_plus(data, k, rng)
-        labels = np.argmin(_sq_distances(data, centres), axis=1).astype(np.int64)
-        for _ in range(MAX_ITERATIONS):
-            centres = _centres(data, labels, k, centres)
-            new = np.argmin(_sq_distances(data, centres), axis=1).astype(np.int64)
-            if np.array_equal(new, labels):
-                break
-            labels = new
-        labels = _enforce_min_size(data, labels, k, min_size)
-        inertia = _inertia(data, labels, k)
+    for run in labels:
+        fitted = _enforce_min_size(data, run, k, min_size)
+        inertia = _inertia(data, fitted, k)
         if best is None or inertia < best[0] - 1e-12:
-            best = (inertia, labels)
+            best = (inertia, fitted)
     assert best is not None
     return best[1], best[0]
+
+
+def _assign(x: Matrix, centres: Matrix) -> Matrix:
+    """Each restart's labels (restarts x students): the nearest of its centres (restarts x k x skills)."""
+    diff = x[None, :, None, :] - centres[:, None, :, :]
+    return np.asarray(np.einsum("rnkd,rnkd->rnk", diff, diff).argmin(axis=2), dtype=np.int64)
+
+
+def _batch_centres(x: Matrix, labels: Matrix, k: int, old: Matrix) -> Matrix:
+    """Each restart's group means; an empty group keeps its old centre."""
+    members = (labels[:, :, None] == np.arange(k)[None, None, :]).astype(np.float64)
+    counts = members.sum(axis=1)
+    sums = np.einsum("rnk,nd->rkd", members, x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts[:, :, None]
+    return np.where(counts[:, :, None] > 0, means, old)
 
 
 def _inertia(x: Matrix, labels: Labels, k: int) -> float:
