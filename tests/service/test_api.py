@@ -172,3 +172,25 @@ def test_a_failed_commit_is_reported_and_not_taken_for_success(
     assert response.status_code == 500  # the commit runs before the response, so its failure shows
     with database.transaction() as session:
         assert session.get(PracticeModeSetting, world.student_id) is None
+
+
+def test_every_api_operation_declares_its_error_responses(database: RollbackDatabase, world: World) -> None:
+    client = client_for(database)
+    document = client.get("/openapi.json").json()
+    error = document["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"] and {"detail", "field", "errors"} <= set(error["properties"])
+    operations = [
+        op for path, ops in document["paths"].items() if path.startswith("/api/") for op in ops.values()
+    ]
+    assert len(operations) > 100
+    for operation in operations:
+        for code in ("401", "403", "404", "409", "422"):
+            content = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/Error"}, (operation["operationId"], code)
+    # What the document promises is what a refusal looks like.
+    headers = bearer(database, world.teacher_id)
+    refused = client.post(
+        f"/api/classes/{world.class_id}/assignments", json={"kind": "essay"}, headers=headers
+    )
+    assert refused.status_code == 422 and set(refused.json()) <= {"detail", "field", "errors"}
+    assert refused.json()["field"]

@@ -29,6 +29,7 @@ from atpace.errors import (
 from atpace.services.auth import LoginThrottle
 from atpace.services.database import Database
 from atpace.services.files import FileStore
+from atpace.web import openapi
 from atpace.web.csrf import FormCSRFMiddleware
 from atpace.web.deps import SESSION_COOKIE
 from atpace.web.templating import templates
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return response
 
     _install_error_handlers(app)
+    openapi.install(app)
     return app
 
 
