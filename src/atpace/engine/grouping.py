@@ -116,14 +116,8 @@ def _plus_plus(x: Matrix, k: int, rng: np.random.Generator) -> Matrix:
 
 
 def _centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
-    """Each group's mean (an empty group keeps its old centre); one matrix product, no loop over groups."""
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.zeros((k, x.shape[1]))
-    np.add.at(sums, labels, x)
-    filled = counts > 0
-    centres = old.copy()
-    centres[filled] = sums[filled] / counts[filled, None]
-    return centres
+    """Each group's mean (an empty group keeps its old centre): one restart of :func:`_batch_centres`."""
+    return np.asarray(_batch_centres(x, labels[None, :], k, old[None, :, :])[0], dtype=np.float64)
 
 
 def _enforce_min_size(x: Matrix, labels: Labels, k: int, min_size: int) -> Labels:
@@ -182,13 +176,13 @@ def kmeans(
     return best[1], best[0]
 
 
-def _assign(x: Matrix, centres: Matrix) -> Matrix:
+def _assign(x: Matrix, centres: Matrix) -> Labels:
     """Each restart's labels (restarts x students): the nearest of its centres (restarts x k x skills)."""
     diff = x[None, :, None, :] - centres[:, None, :, :]
     return np.asarray(np.einsum("rnkd,rnkd->rnk", diff, diff).argmin(axis=2), dtype=np.int64)
 
 
-def _batch_centres(x: Matrix, labels: Matrix, k: int, old: Matrix) -> Matrix:
+def _batch_centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
     """Each restart's group means; an empty group keeps its old centre."""
     members = (labels[:, :, None] == np.arange(k)[None, None, :]).astype(np.float64)
     counts = members.sum(axis=1)

@@ -84,7 +84,7 @@ def check_upload(filename: str, data: bytes, field: str = "file") -> CheckedUplo
 
 
 def _content_extension(data: bytes) -> str | None:
-    kind = filetype.guess(data[:8192] if len(data) > 8192 else data)
+    kind = filetype.guess(data[:8192])  # signatures sit at the start
     if kind is None:
         return None
     return str(kind.extension)

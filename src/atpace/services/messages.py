@@ -84,12 +84,25 @@ def inbox(session: Session, actor: Actor, limit: int = 50) -> list[MessageView]:
     ]
 
 
+def open_message(session: Session, actor: Actor, message_id: int) -> str:
+    """Mark one of the actor's messages read and return the page it is about ("" when none)."""
+    message = _own(session, actor, message_id)
+    if message.read_at is None:
+        message.read_at = utcnow()
+    return message.link
+
+
+def _own(session: Session, actor: Actor, message_id: int) -> Message:
+    message = session.get(Message, message_id)
+    if message is None or message.recipient_id != actor.user_id:
+        raise NotFound(f"message {message_id} not found")  # another user's message does not exist here
+    return message
+
+
 def mark_read(session: Session, actor: Actor, message_id: int | None = None) -> int:
     """Mark one of the actor's messages (or all of them) read; returns how many changed."""
     if message_id is not None:
-        message = session.get(Message, message_id)
-        if message is None or message.recipient_id != actor.user_id:
-            raise NotFound(f"message {message_id} not found")  # another user's message does not exist here
+        _own(session, actor, message_id)
     query = update(Message).where(Message.recipient_id == actor.user_id, Message.read_at.is_(None))
     if message_id is not None:
         query = query.where(Message.id == message_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -48,7 +49,8 @@ def get_actor(request: Request, session: SessionDep) -> Actor:
         raise Unauthenticated("Please log in.")
     actor = Actor.of(resolve_token(session, token))
     if not request.url.path.startswith("/api/"):
-        request.state.unread = messages.unread_count(session, actor.user_id)  # the menu shows it
+        # The menu shows it; counted only if a page is rendered (not for redirects after a form).
+        request.state.unread = functools.partial(messages.unread_count, session, actor.user_id)
     return actor
 
 

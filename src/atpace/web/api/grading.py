@@ -46,7 +46,7 @@ class SkillEffectOut(BaseModel):
     threshold: float
     mastered_before: bool
     mastered_after: bool
-    label: str = Field(description='as the page shows it, e.g. "Equivalent fractions: 62% → 71%"')
+    label: str = Field(description='as the page shows it, e.g. "Equivalent fractions: 62% → 67%" (docs/rubrics.md)')
 
 
 class PreviewOut(BaseModel):

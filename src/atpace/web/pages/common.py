@@ -16,10 +16,15 @@ def render(
 ) -> HTMLResponse:
     context.update(
         actor=actor, csrf_token=request.state.csrf_token, htmx=is_htmx(request),
-        unread=getattr(request.state, "unread", 0),
+        unread=_unread(request),
     )  # fmt: skip
     response: HTMLResponse = templates.TemplateResponse(request, template, context, status_code=status_code)
     return response
+
+
+def _unread(request: Request) -> int:
+    count = getattr(request.state, "unread", None)
+    return int(count()) if callable(count) else 0
 
 
 def is_htmx(request: Request) -> bool:

@@ -19,9 +19,8 @@ def inbox_page(request: Request, actor: ActorDep, session: SessionDep) -> Respon
 @router.post("/messages/{message_id}/open")
 def open_message(message_id: PathId, actor: ActorDep, session: SessionDep) -> Response:
     """Mark the message read and go to what it is about."""
-    messages.mark_read(session, actor, message_id)
-    view = next((m for m in messages.inbox(session, actor, 200) if m.id == message_id), None)
-    return RedirectResponse(view.link if view and view.link else "/messages", status_code=303)
+    link = messages.open_message(session, actor, message_id)
+    return RedirectResponse(link or "/messages", status_code=303)
 
 
 @router.post("/messages/read")
