@@ -269,7 +269,7 @@ def enrol_practising_students(session: Session, world: World, count: int) -> Non
             session.add(
                 LearnerState(
                     school_id=world.school_id, student_id=user.id, skill_id=skill_id, p_learned=0.3,
-                    attempts=5, last_attempt_at=moment,
+                    attempts=5, last_attempt_at=moment + timedelta(minutes=4),
                 )
             )  # fmt: skip
             for k in range(5):
@@ -385,6 +385,60 @@ def test_nobody_is_stuck_without_answers(session: Session, world: World) -> None
     graph = load_graph(session, course)
     assert today.stuck_by_student(session, [], graph, utcnow()) == {}
     assert today.stuck_by_student(session, [world.student_id], graph, utcnow()) == {}  # a fresh student
+
+
+def test_recent_answers_are_the_newest_per_skill_within_the_horizon_oldest_first(
+    session: Session, world: World
+) -> None:
+    """The stuck rule's input: the newest ``answers_needed()`` answers of each skill, none older than the
+    horizon and none after ``now`` (PostgreSQL reads them through a LATERAL join, SQLite through a window
+    function: the same answers on both)."""
+    course = session.get(Course, world.course_id)
+    assert course is not None
+    graph = load_graph(session, course)
+    first, second = list(graph.skills.values())[:2]
+    items = dict(
+        session.execute(
+            select(ItemSkill.skill_id, ItemSkill.item_id).where(ItemSkill.skill_id.in_([first.id, second.id]))
+        ).all()
+    )
+    now = utcnow()
+    rule = today.AttentionRule()
+    # first skill: 14 answers an hour apart ending 2 hours ago, one "from the future", one past the horizon
+    moments = {
+        first.id: [now - rule.horizon - timedelta(hours=1)]
+        + [now - timedelta(hours=16 - k) for k in range(14)]
+        + [now + timedelta(hours=1)],
+        second.id: [now - timedelta(days=3, minutes=k) for k in range(3)],
+    }
+    for skill_id, times in moments.items():
+        for n, moment in enumerate(times):
+            session.add(
+                Attempt(
+                    school_id=world.school_id, student_id=world.student_id, item_id=items[skill_id],
+                    skill_id=skill_id, client_attempt_id=f"r{skill_id}-{n}", response="0", correct=n % 2 == 0,
+                    created_at=moment, mastery_before=n / 100, mastery_after=(n + 1) / 100,
+                )
+            )  # fmt: skip
+        session.add(
+            LearnerState(
+                school_id=world.school_id, student_id=world.student_id, skill_id=skill_id, p_learned=0.4,
+                attempts=len(times), last_attempt_at=max(times),
+            )
+        )  # fmt: skip
+    session.flush()
+
+    recent = today.recent_answers(session, [world.student_id], graph, now, rule)[world.student_id]
+    newest = recent[first.key]
+    assert len(newest.answers) == rule.answers_needed() == 10
+    # attempts 5..14 of the first skill (0 is past the horizon, 15 after now), oldest first
+    assert [a.p_before for a in newest.answers] == [n / 100 for n in range(5, 15)]
+    assert [a.at for a in newest.answers] == sorted(a.at for a in newest.answers)
+    assert newest.p_learned == pytest.approx(0.4)
+    assert [a.p_before for a in recent[second.key].answers] == [0.02, 0.01, 0.0]  # by time, not id
+    earlier = today.recent_answers(session, [world.student_id], graph, now - timedelta(days=2), rule)
+    assert set(earlier[world.student_id]) == {first.key, second.key}
+    assert [a.p_before for a in earlier[world.student_id][first.key].answers] == [0.0]
 
 
 def test_today_suggests_the_same_groups_as_the_groups_page(session: Session, world: World) -> None:

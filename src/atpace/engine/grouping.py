@@ -105,14 +105,23 @@ def _sq_distances(x: Matrix, centres: Matrix) -> Matrix:
 
 
 def _plus_plus(x: Matrix, k: int, rng: np.random.Generator) -> Matrix:
+    """k-means++ seeding. Draws from ``rng`` as ``rng.choice(n, p=d2 / d2.sum())`` does (one uniform per
+    centre after the first), without its checks of ``p``, and keeps each student's distance to the nearest
+    centre up to date instead of measuring it against every centre again."""
     n = x.shape[0]
-    centres = [x[int(rng.integers(n))]]
+    chosen = [int(rng.integers(n))]
+    nearest = ((x - x[chosen[0]]) ** 2).sum(axis=1)
     for _ in range(1, k):
-        d2 = _sq_distances(x, np.array(centres)).min(axis=1)
-        total = float(d2.sum())
-        index = int(rng.integers(n)) if total <= 0.0 else int(rng.choice(n, p=d2 / total))
-        centres.append(x[index])
-    return np.array(centres, dtype=np.float64)
+        total = float(nearest.sum())
+        if total <= 0.0:
+            index = int(rng.integers(n))
+        else:
+            cdf = np.cumsum(nearest / total)
+            cdf /= cdf[-1]
+            index = int(cdf.searchsorted(rng.random(), side="right"))
+        chosen.append(index)
+        nearest = np.minimum(nearest, ((x - x[index]) ** 2).sum(axis=1))
+    return np.array(x[chosen], dtype=np.float64)
 
 
 def _centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
@@ -123,7 +132,7 @@ def _centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
 def _enforce_min_size(x: Matrix, labels: Labels, k: int, min_size: int) -> Labels:
     """Fill groups below ``min_size`` with the students whose move raises the sum of squares least."""
     labels = labels.copy()
-    if x.shape[0] < min_size * k:
+    if x.shape[0] < min_size * k or np.bincount(labels, minlength=k).min() >= min_size:
         return labels
     centres = _centres(x, labels, k, np.zeros((k, x.shape[1])))
     while True:
@@ -193,12 +202,10 @@ def _batch_centres(x: Matrix, labels: Labels, k: int, old: Matrix) -> Matrix:
 
 
 def _inertia(x: Matrix, labels: Labels, k: int) -> float:
-    total = 0.0
-    for j in range(k):
-        members = x[labels == j]
-        if len(members):
-            total += float(((members - members.mean(axis=0)) ** 2).sum())
-    return total
+    members = labels[:, None] == np.arange(k)[None, :]
+    counts = members.sum(axis=0)
+    means = (members.T @ x) / np.maximum(counts, 1)[:, None]
+    return float(((x - means[labels]) ** 2).sum())
 
 
 def silhouette(x: Matrix, labels: Labels) -> float:

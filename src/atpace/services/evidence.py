@@ -207,7 +207,10 @@ class Ledger:
         if counts:
             row.attempts += 1
             row.correct += int(piece.correct)
-            row.last_attempt_at = moment
+            # never backwards (evidence may arrive out of order): Today reads recent answers only on skills
+            # whose last answer falls within its horizon
+            if row.last_attempt_at is None or moment > row.last_attempt_at:
+                row.last_attempt_at = moment
         return self._change(key, before, row, moment)
 
     def _estimate(self, key: str, p_learned: float, moment: datetime) -> SkillChange:

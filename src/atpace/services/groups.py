@@ -29,6 +29,7 @@ from atpace.store.tables import (
     Classroom,
     Enrollment,
     LearnerState,
+    Skill,
     Strategy,
     StrategySkill,
     StrategyUse,
@@ -156,25 +157,30 @@ class SavedGroup:
 
 
 @dataclass(frozen=True)
-class _ClassState:
+class ClassState:
+    """A class's active students (name order) and their learner state on the course's skills."""
+
     classroom: Classroom
     graph: CourseGraph
     threshold: float
     students: list[User]
     p: dict[int, dict[str, float]]  # student id -> skill key -> P(learned) (unpractised: the prior)
-    mastered_at: dict[tuple[int, str], datetime]
+    mastered_at: dict[tuple[int, str], datetime]  # only when asked for
+    last_practice: dict[int, datetime]  # student id -> newest answer in the course; only when asked for
 
 
-def _class_state(
+def class_state(
     session: Session,
     classroom: Classroom,
     student_ids: Sequence[int] | None = None,
     *,
-    with_mastered_at: bool = True,
+    with_mastered_at: bool = False,
+    with_last_practice: bool = False,
     students: Sequence[User] | None = None,
-) -> _ClassState:
-    """The class's students and their P(learned); ``mastered_at`` only when asked (a suggestion does not
-    need it, and reading 2,000 timestamps is a tenth of the suggestion's time)."""
+) -> ClassState:
+    """The class's students (``student_ids`` of them, or the ``students`` the caller has loaded already)
+    and their P(learned), in one read of their learner states. Timestamps only when asked: reading 2,000
+    of them costs more than the rest of the read."""
     course = class_course(classroom)
     graph = load_graph(session, course)
     if students is None:
@@ -194,17 +200,35 @@ def _class_state(
     p = {s.id: dict(prior) for s in students}
     mastered_at: dict[tuple[int, str], datetime] = {}
     by_id = {skill.id: key for key, skill in graph.skills.items()}
-    when_mastered = LearnerState.mastered_at if with_mastered_at else null()
-    rows = session.execute(
-        select(LearnerState.student_id, LearnerState.skill_id, LearnerState.p_learned, when_mastered).where(
-            LearnerState.student_id.in_(list(p)), LearnerState.skill_id.in_(list(by_id))
+    states = (
+        select(
+            LearnerState.student_id,
+            LearnerState.skill_id,
+            LearnerState.p_learned,
+            LearnerState.mastered_at if with_mastered_at else null(),
         )
+        .join(Skill, Skill.id == LearnerState.skill_id)
+        .where(LearnerState.student_id.in_(list(p)), Skill.course_id == course.id)
     )
-    for student_id, skill_id, p_learned, when in rows:
-        p[student_id][by_id[skill_id]] = p_learned
-        if when is not None:
-            mastered_at[(student_id, by_id[skill_id])] = when
-    return _ClassState(classroom, graph, course.mastery_threshold, students, p, mastered_at)
+    # Plain rows (Core): the ORM adds nothing to a few thousand tuples but time.
+    for student_id, skill_id, p_learned, when_mastered in session.connection().execute(states):
+        key = by_id[skill_id]
+        p[student_id][key] = p_learned
+        if when_mastered is not None:
+            mastered_at[(student_id, key)] = when_mastered
+    last_practice: dict[int, datetime] = {}
+    if with_last_practice and p:
+        # the newest per student, worked out by the database: one timestamp per student to read, not 2,000
+        newest = (
+            select(LearnerState.student_id, func.max(LearnerState.last_attempt_at))
+            .join(Skill, Skill.id == LearnerState.skill_id)
+            .where(LearnerState.student_id.in_(list(p)), Skill.course_id == course.id)
+            .group_by(LearnerState.student_id)
+        )
+        last_practice = {
+            student_id: at for student_id, at in session.connection().execute(newest) if at is not None
+        }
+    return ClassState(classroom, graph, course.mastery_threshold, students, p, mastered_at, last_practice)
 
 
 def _focus_keys(
@@ -222,7 +246,7 @@ def _focus_keys(
     return [key for key in graph.skills if key in chosen] or None
 
 
-def _default_focus(session: Session, state: _ClassState) -> list[str]:
+def _default_focus(session: Session, state: ClassState) -> list[str]:
     """The skills the class is working on now (grouping.class_focus; teacher's locks and unlocks count)."""
     rule = policy.MasteryRule(state.threshold)
     overrides = load_class_overrides(session, [s.id for s in state.students], state.graph)
@@ -295,10 +319,11 @@ def suggest_for_class(
     k: int | None = None,
     *,
     students: Sequence[User] | None = None,
+    state: ClassState | None = None,
 ) -> GroupSuggestion:
-    """:func:`suggest_groups` for a class the caller may see (checked already); ``students``: the class's
-    active students when the caller has them loaded (Today does)."""
-    state = _class_state(session, classroom, with_mastered_at=False, students=students)
+    """:func:`suggest_groups` for a class the caller may see (checked already); ``students`` or ``state``:
+    the class's active students, or their state, when the caller has them loaded (Today does)."""
+    state = state or class_state(session, classroom, students=students)
     chosen = _focus_keys(state.graph, skill_keys)
     n = len(state.students)
     if k is not None and not 1 <= k <= MAX_GROUPS:
@@ -436,7 +461,7 @@ def save_groups(
     skill_keys = [d.skill_key for d in drafts if d.skill_key]
     focus_keys = _focus_keys(graph, list(focus) if focus else skill_keys, "focus") or []
     members = set(seen)
-    state = _class_state(session, classroom, list(members))
+    state = class_state(session, classroom, list(members), with_mastered_at=True)
     if missing := members - {s.id for s in state.students}:
         raise InvalidInput(
             "student_ids", f"not students of {classroom.name}: {', '.join(map(str, sorted(missing)))}"
@@ -606,7 +631,7 @@ def _views(session: Session, classroom: Classroom, rows: Sequence[StudentGroup])
     ):
         members[group_id].append(student_id)
     everyone = sorted({sid for ids in members.values() for sid in ids})
-    state = _class_state(session, classroom, everyone)
+    state = class_state(session, classroom, everyone, with_mastered_at=True)
     by_name = {s.id: s for s in state.students}
     by_skill_id = state.graph.skill_by_id()
     names = {key: skill.name for key, skill in state.graph.skills.items()}
@@ -660,7 +685,7 @@ def _views(session: Session, classroom: Classroom, rows: Sequence[StudentGroup])
 def _notes(
     row: StudentGroup,
     people: list[GroupMember],
-    state: _ClassState,
+    state: ClassState,
     focus: list[str],
     names: dict[str, str],
     label: str,

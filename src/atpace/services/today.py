@@ -5,8 +5,9 @@ Each line names a student, the reasons in the teacher's words and the actions th
 module loads their inputs in a fixed number of queries, whatever the size of the class:
 
 - the newest answers per (student, skill) of the last 14 days, with the student's mastery, in ONE query
-  (a window function; the index on attempts (student_id, created_at) bounds the rows read);
-- the last practice moment per student (learner states, one grouped query);
+  (PostgreSQL: a LATERAL join over the (student, skill, time) index, ten index entries per pair practised
+  lately; SQLite: a window function over the horizon's answers);
+- the class's learner states, once: each student's last practice and the suggested groups' input;
 - the class's work (atpace.services.assignments.status) and the suggested groups (atpace.services.groups).
 """
 
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from atpace.engine import policy
@@ -31,7 +32,7 @@ from atpace.services.assignments.dates import waits_for_student
 from atpace.services.assignments.status import WorkLine, class_work
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
-from atpace.services.groups import suggest_for_class
+from atpace.services.groups import ClassState, class_state, suggest_for_class
 from atpace.store.tables import Attempt, Classroom, Enrollment, LearnerState, Message, User, utcnow
 
 __all__ = [
@@ -149,12 +150,71 @@ class SkillAnswers:
 def recent_answers(
     session: Session, student_ids: Sequence[int], graph: CourseGraph, now: datetime, rule: AttentionRule
 ) -> dict[int, dict[str, SkillAnswers]]:
-    """The newest ``rule.answers_needed()`` answers per (student, skill) within the rule's horizon, in one
-    query: ranking by a window function in the database keeps the rows sent back small even for students
-    with thousands of answers."""
+    """The newest ``rule.answers_needed()`` answers per (student, skill) within the rule's horizon, with the
+    student's mastery, in one query whose cost follows the answers it returns, not the class's history."""
     skill_keys = {skill.id: key for key, skill in graph.skills.items()}
     if not student_ids or not skill_keys:
         return {}
+    if session.get_bind().dialect.name == "postgresql":
+        query = _recent_by_lateral(student_ids, list(skill_keys), now, rule)
+    else:
+        query = _recent_by_window(student_ids, list(skill_keys), now, rule)
+    answers: dict[tuple[int, int], list[AnswerRecord]] = defaultdict(list)
+    mastery: dict[tuple[int, int], float | None] = {}
+    for student_id, skill_id, correct, before, after, at, p_learned in session.execute(query):
+        answers[student_id, skill_id].append(AnswerRecord(bool(correct), before, after, at))
+        mastery[student_id, skill_id] = p_learned
+    result: dict[int, dict[str, SkillAnswers]] = defaultdict(dict)
+    for (student_id, skill_id), records in answers.items():
+        result[student_id][skill_keys[skill_id]] = SkillAnswers(tuple(records), mastery[student_id, skill_id])
+    return dict(result)
+
+
+def _recent_by_lateral(
+    student_ids: Sequence[int], skill_ids: Sequence[int], now: datetime, rule: AttentionRule
+) -> Select[int, int, bool, float, float, datetime, float | None]:
+    """PostgreSQL: the (student, skill) pairs practised within the horizon (their learner state's last
+    answer says so), and for each its newest answers read backwards from the (student, skill, time) index,
+    so a class with a year of answers costs what a class with a week does."""
+    since = rule.since(now)
+    newest = (
+        select(Attempt.correct, Attempt.mastery_before, Attempt.mastery_after, Attempt.created_at, Attempt.id)
+        .where(
+            Attempt.student_id == LearnerState.student_id,
+            Attempt.skill_id == LearnerState.skill_id,
+            Attempt.created_at >= since,
+            Attempt.created_at <= now,
+        )
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(rule.answers_needed())
+        .lateral("newest")
+    )
+    return (
+        select(
+            LearnerState.student_id,
+            LearnerState.skill_id,
+            newest.c.correct,
+            newest.c.mastery_before,
+            newest.c.mastery_after,
+            newest.c.created_at,
+            LearnerState.p_learned,
+        )
+        .select_from(LearnerState)
+        .join(newest, true())
+        .where(
+            LearnerState.student_id.in_(student_ids),
+            LearnerState.skill_id.in_(skill_ids),
+            LearnerState.last_attempt_at >= since,
+        )
+        .order_by(LearnerState.student_id, LearnerState.skill_id, newest.c.created_at, newest.c.id)
+    )
+
+
+def _recent_by_window(
+    student_ids: Sequence[int], skill_ids: Sequence[int], now: datetime, rule: AttentionRule
+) -> Select[int, int, bool, float, float, datetime, float | None]:
+    """SQLite (no LATERAL): rank the horizon's answers per (student, skill) with a window function; the
+    (student, time) index bounds the rows read."""
     ranked = (
         select(
             Attempt.student_id,
@@ -172,13 +232,13 @@ def recent_answers(
         )
         .where(
             Attempt.student_id.in_(student_ids),
-            Attempt.created_at >= rule.since(now),  # the (student_id, created_at) index bounds this
+            Attempt.created_at >= rule.since(now),
             Attempt.created_at <= now,
-            Attempt.skill_id.in_(skill_keys),
+            Attempt.skill_id.in_(skill_ids),
         )
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(
             ranked.c.student_id,
             ranked.c.skill_id,
@@ -194,16 +254,7 @@ def recent_answers(
         )
         .where(ranked.c.rank <= rule.answers_needed())
         .order_by(ranked.c.student_id, ranked.c.skill_id, ranked.c.rank.desc())  # oldest first
-    ).all()
-    answers: dict[tuple[int, int], list[AnswerRecord]] = defaultdict(list)
-    mastery: dict[tuple[int, int], float | None] = {}
-    for student_id, skill_id, correct, before, after, at, p_learned in rows:
-        answers[student_id, skill_id].append(AnswerRecord(bool(correct), before, after, at))
-        mastery[student_id, skill_id] = p_learned
-    result: dict[int, dict[str, SkillAnswers]] = defaultdict(dict)
-    for (student_id, skill_id), records in answers.items():
-        result[student_id][skill_keys[skill_id]] = SkillAnswers(tuple(records), mastery[student_id, skill_id])
-    return dict(result)
+    )
 
 
 def stuck_by_student(
@@ -256,20 +307,6 @@ def _ready_for_check(
     return result
 
 
-def last_practice(session: Session, student_ids: Sequence[int], graph: CourseGraph) -> dict[int, datetime]:
-    """Each student's newest practice answer in the course (from learner states: a few rows per student,
-    rather than a scan of all their attempts)."""
-    if not student_ids:
-        return {}
-    skill_ids = [skill.id for skill in graph.skills.values()]
-    rows = session.execute(
-        select(LearnerState.student_id, func.max(LearnerState.last_attempt_at))
-        .where(LearnerState.student_id.in_(student_ids), LearnerState.skill_id.in_(skill_ids))
-        .group_by(LearnerState.student_id)
-    ).all()
-    return {student_id: at for student_id, at in rows if at is not None}
-
-
 # --- the Today page ------------------------------------------------------------------------------------------
 
 
@@ -298,15 +335,17 @@ def class_today(session: Session, actor: Actor, class_id: int, now: datetime | N
         raise ValueError("class_today needs a timezone-aware time")
     rule = AttentionRule()
     students = _class_students(session, classroom.id)
+    # One read of the class's learner states serves the groups and each student's last practice.
+    state = class_state(session, classroom, students=students, with_last_practice=True)
     names = {s.id: s.display_name for s in students}
     ids = list(names)
     recent = recent_answers(session, ids, graph, moment, rule)
     pending = {student_id: _Pending(name) for student_id, name in names.items()}
     links = _Links(classroom.id)
     _add_stuck(pending, _stuck(recent, graph, moment, rule), graph, links)
-    _add_inactive(pending, last_practice(session, ids, graph), moment, rule, links)
+    _add_inactive(pending, state.last_practice, moment, rule, links)
     _add_ready(pending, _ready_for_check(recent, graph, rule), graph, links)
-    grading = _add_work(pending, class_work(session, classroom.id, moment), links)
+    grading = _add_work(pending, class_work(session, classroom.id, moment, students=students), links)
     return Today(
         class_id=classroom.id,
         class_name=classroom.name,
@@ -314,7 +353,7 @@ def class_today(session: Session, actor: Actor, class_id: int, now: datetime | N
         at=moment,
         student_count=len(students),
         sections=_sections(pending, grading, names),
-        groups=_groups(session, classroom, students, links),
+        groups=_groups(session, classroom, state, links),
         rule=rule,
     )
 
@@ -469,11 +508,11 @@ def _sections(
 
 
 def _groups(
-    session: Session, classroom: Classroom, students: Sequence[User], links: _Links
+    session: Session, classroom: Classroom, state: ClassState, links: _Links
 ) -> tuple[GroupLine, ...]:
     """The groups atpace suggests on the skills the class is working on now. The groups page suggests the
     same ones by default, so "Form this group" opens it to edit and save them."""
-    suggestion = suggest_for_class(session, classroom, students=students)
+    suggestion = suggest_for_class(session, classroom, state=state)
     return tuple(
         GroupLine(
             name=group.name,

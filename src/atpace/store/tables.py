@@ -420,6 +420,8 @@ class Attempt(Base):
         CheckConstraint("hints_used >= 0", name="hints_nonnegative"),
         CheckConstraint("duration_ms IS NULL OR duration_ms >= 0", name="duration_nonnegative"),
         Index("ix_attempts_student_time", "student_id", "created_at"),
+        # a student's newest answers per skill (Today's stuck rule) without sorting the class's answers
+        Index("ix_attempts_student_skill_time", "student_id", "skill_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     school_id: Mapped[int] = mapped_column(BigId, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
@@ -917,3 +919,4 @@ class Message(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
+

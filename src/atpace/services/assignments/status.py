@@ -38,7 +38,9 @@ from atpace.store.tables import (
     AssignmentExtension,
     Classroom,
     Enrollment,
+    Role,
     Submission,
+    User,
 )
 
 Ts = TypeVarTuple("Ts")
@@ -77,14 +79,21 @@ class SubmissionBrief:
     submitted_at: datetime
 
 
-def class_work(session: Session, class_id: int, now: datetime) -> list[WorkLine]:
-    """Every open (not archived) assignment of the class, one line per recipient; by assignment, then name."""
+def class_work(
+    session: Session, class_id: int, now: datetime, *, students: Sequence[User] | None = None
+) -> list[WorkLine]:
+    """Every open (not archived) assignment of the class, one line per recipient; by assignment, then name.
+    ``students``: the class's active students when the caller has loaded them already."""
     assignments = session.scalars(
         select(Assignment)
         .where(Assignment.class_id == class_id, Assignment.archived_at.is_(None))
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
     ).all()
-    return work_lines(session, assignments, now)
+    roster = None
+    if students is not None:
+        chosen = sorted((s for s in students if s.role == Role.STUDENT), key=lambda s: (s.display_name, s.id))
+        roster = {class_id: [(s.id, s.display_name) for s in chosen]}
+    return work_lines(session, assignments, now, roster=roster)
 
 
 def student_work(session: Session, student_id: int, now: datetime) -> list[WorkLine]:
@@ -112,13 +121,22 @@ def _due_order(line: WorkLine) -> tuple[bool, datetime | None, str, int]:
 
 
 def work_lines(
-    session: Session, assignments: Sequence[Assignment], now: datetime, only_student: int | None = None
+    session: Session,
+    assignments: Sequence[Assignment],
+    now: datetime,
+    only_student: int | None = None,
+    *,
+    roster: dict[int, list[tuple[int, str]]] | None = None,
 ) -> list[WorkLine]:
-    """The lines of these assignments (all of their recipients, or one student's)."""
+    """The lines of these assignments (all of their recipients, or one student's); ``roster``: the classes'
+    active students as :func:`class_students` gives them, when the caller has them."""
     if not assignments:
         return []
     ids = [a.id for a in assignments]
-    students = class_students(session, {a.class_id for a in assignments})
+    class_ids = {a.class_id for a in assignments}
+    students = (
+        roster if roster is not None and class_ids <= roster.keys() else class_students(session, class_ids)
+    )
     named = named_recipients(session, [a.id for a in assignments if a.target != "class"])
     wanted = [only_student] if only_student is not None else None
     extensions = {
