@@ -101,7 +101,7 @@ CASES += [case for module in feature_modules() for case in module.CASES]
 # Routes that need no login, or are tested on their own (login, logout, token, docs, static files).
 PUBLIC = {
     ("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/api/auth/token"),
-    ("GET", "/openapi.json"), ("GET", "/api/docs"), ("GET", "/api/docs/oauth2-redirect"),
+    ("GET", "/openapi.json"), ("GET", "/api/docs"),
 }  # fmt: skip
 
 

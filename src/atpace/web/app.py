@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="atpace",
         version=__version__,
         summary="Personalized, mastery-based practice: the JSON API behind every page.",
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves it from vendored files
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -77,11 +77,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.login_throttle = LoginThrottle(settings.login_failures_per_minute)
     app.state.files = FileStore(settings.resolved_files_dir())
 
+    from atpace.web import api_docs
     from atpace.web.api import router as api_router
     from atpace.web.pages import router as pages_router
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(
         FormCSRFMiddleware,
@@ -99,12 +101,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api/docs"):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                "script-src 'self'; frame-ancestors 'none'",
-            )
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'",
+        )
         return response
 
     _install_error_handlers(app)
