@@ -131,6 +131,9 @@ def serve(
         _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()))
     url = settings.resolved_database_url()
     _check_migrated(url)
+    # Each worker builds its settings from the environment: without a secret given, every worker would
+    # draw its own development secret and refuse the others' CSRF tokens. They share this process's.
+    os.environ.setdefault("ATPACE_SECRET_KEY", settings.secret_key)
     if workers > 1 and url.startswith("sqlite"):
         err.print(
             "[yellow]note:[/yellow] several workers on SQLite serialise writes; use PostgreSQL in production."

@@ -32,6 +32,7 @@ from atpace.services.files import FileStore
 from atpace.web import openapi
 from atpace.web.csrf import FormCSRFMiddleware
 from atpace.web.deps import SESSION_COOKIE
+from atpace.web.middleware import BodyLimit, SecurityHeaders
 from atpace.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -95,18 +96,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         cookie_samesite="lax",
     )
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'",
-        )
-        return response
+    # Outermost last: the body limit answers before anything reads the body, and its 413 gets the headers.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
 
     _install_error_handlers(app)
     openapi.install(app)
@@ -145,7 +137,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "field": ".".join(
                     str(part) for part in e["loc"] if part not in ("body", "query", "path", "form")
                 ),
-                "message": e["msg"],
+                "message": _validation_message(e),
             }
             for e in error.errors()
         ]
@@ -166,9 +158,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})  # e.g. a 405's Allow: the methods the route does take
         if _wants_json(request):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
-        return _error_page(request, error.status_code, str(error.detail))
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        return _error_page(request, error.status_code, str(error.detail), headers)
+
+
+def _validation_message(error: Any) -> str:
+    if error.get("type") == "json_invalid":  # a body that is not JSON: say so, and where it went wrong
+        where = error.get("ctx", {}).get("error", "")
+        return f"the body is not valid JSON ({where})" if where else "the body is not valid JSON"
+    return str(error["msg"])
 
 
 def _error_page(
