@@ -23,7 +23,12 @@ class Settings(BaseSettings):
     # Cookies carry the Secure flag unless explicitly turned off (the demo on http://127.0.0.1 does).
     cookie_secure: bool = True
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    login_failures_per_minute: int = Field(default=5, ge=1, le=1000)
+    login_failures_per_minute: int = Field(default=5, ge=1, le=1000)  # per account, from any client
+    # per client address: several classes behind one school router sign in at once
+    login_attempts_per_minute_per_client: int = Field(default=200, ge=1, le=100_000)
+    # proxies whose X-Forwarded-For is believed (comma-separated addresses or networks); none by default,
+    # so a client cannot pose as another address by sending the header itself
+    trusted_proxies: str = ""
     files_dir: Path | None = None  # uploaded files; default: $ATPACE_DATA_DIR/files
 
     @model_validator(mode="after")

@@ -163,13 +163,20 @@ def _check_migrated(url: str) -> None:
 def _run(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from atpace.config import Settings
+    from atpace.web.server import HTTP_PROTOCOL
+
+    trusted = Settings().trusted_proxies.strip()
     uvicorn.run(
         "atpace.web.server:app_from_environment",
         factory=True,
+        http=HTTP_PROTOCOL,  # TCP_NODELAY in every worker (web/server.py says why)
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # X-Forwarded-For is read only from the proxies the operator names (ATPACE_TRUSTED_PROXIES)
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
         log_level="info",
     )
 
