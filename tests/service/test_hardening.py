@@ -133,10 +133,10 @@ def test_workers_without_a_configured_secret_accept_each_others_forms(school_fil
                 time.sleep(0.2)
         statuses = []
         for _ in range(12):
-            with httpx.Client(base_url=base, timeout=10.0) as first:  # one connection: one worker
+            with httpx.Client(base_url=base, timeout=30.0) as first:  # one connection: one worker
                 form = first.get("/login")
                 cookies = dict(first.cookies)
-            with httpx.Client(base_url=base, timeout=10.0, cookies=cookies) as second:  # maybe the other
+            with httpx.Client(base_url=base, timeout=30.0, cookies=cookies) as second:  # maybe the other
                 response = second.post(
                     "/login",
                     data={

@@ -15,6 +15,12 @@ place, so that a teacher can be told why a mastery changed (docs/policy.md, "Evi
   of the right-answer and the wrong-answer posteriors (a soft observation), then advanced by the learning
   transition. The top level moves mastery exactly as a right answer, the lowest as a wrong one, the
   middle of a three-level scale leaves the posterior between the two. Not an attempt, not a review.
+- ``check``: an answer in a mastery check (unseen item, no hints). Exactly the practice rule on P(learned);
+  not a practice attempt (the check keeps its own answers) and not a review. Passing the check confirms
+  mastery (docs/checks.md).
+- ``comprehension``: an answer to a comprehension question about a leveled text (docs/readings.md). The
+  practice rule, with the question's difficulty set by how far the version read is above or below the
+  student's reading level. Not an attempt, not a review.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ __all__ = [
     "observe_credit",
 ]
 
-EvidenceKind = Literal["practice", "history", "placement", "rubric"]
+EvidenceKind = Literal["practice", "history", "placement", "rubric", "check", "comprehension"]
 EVIDENCE_KINDS: tuple[EvidenceKind, ...] = get_args(EvidenceKind)
 
 
@@ -74,6 +80,22 @@ KIND_INFO: dict[EvidenceKind, EvidenceKindInfo] = {
         "Rubric level",
         "a teacher's rubric level on work aligned to the skill: the top level counts as a right answer, "
         "the lowest as a wrong one, levels between weigh the two",
+        observed=True,
+        counts_as_attempt=False,
+        may_review=False,
+    ),
+    "check": EvidenceKindInfo(
+        "Mastery check",
+        "an answer in a mastery check (a new item, no hints), counted like a practice answer; "
+        "passing the check confirms mastery",
+        observed=True,
+        counts_as_attempt=False,
+        may_review=False,
+    ),
+    "comprehension": EvidenceKindInfo(
+        "Reading question",
+        "an answer to a question about a leveled text, counted like a practice answer (a version above the "
+        "student's reading level counts as a harder item)",
         observed=True,
         counts_as_attempt=False,
         may_review=False,

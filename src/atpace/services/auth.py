@@ -8,14 +8,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from atpace.errors import Conflict, InvalidInput, TooManyAttempts, Unauthenticated
+from atpace.services import audit
+from atpace.services.throttle import LoginThrottle
 from atpace.store.tables import AuthToken, Role, School, User, utcnow
 
 _hasher = PasswordHash.recommended()  # argon2id
@@ -72,35 +71,42 @@ def create_user(
     return user
 
 
-class LoginThrottle:
-    """Counts failed logins per (client, e-mail) in a moving one-minute window."""
-
-    def __init__(self, failures_per_minute: int) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._limit = RateLimitItemPerMinute(failures_per_minute)
-
-    def check(self, client: str, email: str) -> None:
-        if not self._limiter.test(self._limit, client, email):
-            reset_at, _remaining = self._limiter.get_window_stats(self._limit, client, email)
-            wait = max(1, int(reset_at - utcnow().timestamp()) + 1)
-            raise TooManyAttempts(f"Too many failed logins. Try again in {wait} seconds.", wait)
-
-    def failed(self, client: str, email: str) -> None:
-        self._limiter.hit(self._limit, client, email)
-
-
 def authenticate(session: Session, email: str, password: str, throttle: LoginThrottle, client: str) -> User:
     email = email.strip().lower()
-    throttle.check(client, email)
+    try:
+        throttle.attempt(client, email)  # counted before it is judged: see services/throttle.py
+    except TooManyAttempts:
+        _audit_failure(session, email, None, "throttled", client)
+        raise
     user = session.scalar(select(User).where(User.email == email))
     # A user without a password (imported, signs in by link) is checked against the dummy hash too, so
     # that the answer takes as long as for any other account.
     has_password = user is not None and bool(user.password_hash)
     valid = _hasher.verify(password, user.password_hash if user and has_password else _DUMMY_HASH)
     if user is None or not has_password or not valid or not user.is_active:
-        throttle.failed(client, email)
+        reason = (
+            "unknown_account" if user is None else "no_password" if not has_password
+            else "wrong_password" if not valid else "deactivated"
+        )  # fmt: skip
+        _audit_failure(session, email, user, reason, client)
         raise Unauthenticated("Wrong e-mail or password.")
+    audit.record(
+        session, school_id=user.school_id, actor_id=user.id, action="sign_in.succeeded",
+        subject=("user", user.id), client=client,
+    )  # fmt: skip
+    throttle.succeeded(session, email)
     return user
+
+
+def _audit_failure(session: Session, email: str, user: User | None, reason: str, client: str) -> None:
+    """The failed sign-in's audit entry outlives the request it fails (docs/audit.md)."""
+    if user is None:
+        user = session.scalar(select(User).where(User.email == email))
+    detail = {"reason": reason} if user else {"reason": reason, "login_digest": audit.login_digest(email)}
+    audit.record_even_if_rolled_back(
+        session, school_id=user.school_id if user else None, actor_id=None, action="sign_in.failed",
+        subject=("user", user.id) if user else None, detail=detail, client=client,
+    )  # fmt: skip
 
 
 def _digest(token: str) -> str:
@@ -117,6 +123,12 @@ def issue_token(
         AuthToken(user_id=user.id, kind=kind, token_hash=_digest(secret), name=name, expires_at=expires)
     )
     session.flush()
+    if kind == "api":
+        audit.record(
+            session, school_id=user.school_id, actor_id=user.id, action="api_token.issued",
+            subject=("user", user.id),
+            detail={"name": name, "expires_at": expires.isoformat() if expires else None},
+        )  # fmt: skip
     return secret
 
 

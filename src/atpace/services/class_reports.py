@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from atpace.engine import policy
 from atpace.errors import InvalidInput
+from atpace.services import audit
 from atpace.services.access import class_course, get_class
 from atpace.services.assignments.dates import LatestWork, effective_due, work_state
 from atpace.services.auth import Actor
@@ -357,9 +358,17 @@ def heatmap_csv(session: Session, actor: Actor, class_id: int, now: datetime | N
             p = row.mastery[key]
             cells += ["" if p is None else f"{p:.2f}", row.states[key]]
         rows.append(cells)
+    _audit_export(session, actor, "export.heatmap", heatmap.class_id, len(rows))
     return CsvExport(
         export_filename(heatmap.class_name, heatmap.class_id, "heatmap", now), _csv(header, rows)
     )
+
+
+def _audit_export(session: Session, actor: Actor, action: str, class_id: int, rows: int) -> None:
+    audit.record(
+        session, school_id=actor.school_id, actor_id=actor.user_id, action=action,
+        subject=("class", class_id), detail={"rows": rows},
+    )  # fmt: skip
 
 
 GRADES_HEADER = (
@@ -502,4 +511,5 @@ def grades_csv(session: Session, actor: Actor, class_id: int, now: datetime | No
                         decision,
                     ]
                 )  # fmt: skip
+    _audit_export(session, actor, "export.grades", classroom.id, len(rows))
     return CsvExport(export_filename(classroom.name, classroom.id, "grades", now), _csv(GRADES_HEADER, rows))

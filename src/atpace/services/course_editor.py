@@ -26,6 +26,7 @@ from atpace.content.spec import (
     ItemSpec,
 )
 from atpace.errors import InvalidInput, NotFound
+from atpace.services import audit
 from atpace.services import items as item_service
 from atpace.services.access import get_course, require_course_editor
 from atpace.services.auth import Actor
@@ -311,6 +312,10 @@ def export_package(session: Session, actor: Actor, course_id: int) -> tuple[str,
     course = editable_course(session, actor, course_id)
     spec = course_spec(session, course)
     version = re.sub(r"[^A-Za-z0-9._-]+", "-", course.version).strip("-")
+    audit.record(
+        session, school_id=course.school_id, actor_id=actor.user_id, action="export.course",
+        subject=("course", course.id), detail={"key": course.key, "version": course.version},
+    )  # fmt: skip
     return f"{course.key}{'-' + version if version else ''}.zip", _zip(package_files(spec))
 
 
@@ -351,7 +356,12 @@ def import_package(session: Session, actor: Actor, data: bytes, filename: str) -
     school = session.get(School, actor.school_id)
     if school is None:
         raise NotFound("school not found")
-    return import_course(session, school, spec)
+    course = import_course(session, school, spec)
+    audit.record(
+        session, school_id=school.id, actor_id=actor.user_id, action="import.course",
+        subject=("course", course.id), detail={"key": course.key, "version": course.version},
+    )  # fmt: skip
+    return course
 
 
 def select_kind(answer: Mapping[str, object]) -> dict[str, object]:

@@ -21,6 +21,7 @@ from atpace.content.spec import AnswerSpec
 from atpace.engine import bkt_online
 from atpace.services.auth import create_user
 from atpace.services.courses import CourseGraph, import_course, load_graph, servable
+from atpace.services.demo_pathways import seed_demo_resources
 from atpace.services.evidence import Ledger, Observation, SkillChange
 from atpace.services.progress import load_parameters
 from atpace.store.tables import (
@@ -61,12 +62,14 @@ def ensure_demo_school(
     session: Session, *, now: datetime | None = None, seed: int = 2026, classwork: bool = False
 ) -> DemoLogins:
     """Create the demo school unless it exists; either way return its logins. ``classwork`` also gives the
-    demo class a week of assignments and hand-ins (``atpace demo`` does; tests start from a class without)."""
+    demo class a week of assignments and hand-ins and adds the reading course with a reading class of the same
+    students (``atpace demo`` does; tests start from a class without)."""
     school = session.scalar(select(School).where(School.slug == DEMO_SCHOOL_SLUG))
     created = school is None
     if school is None:
         school = _create(session, now or utcnow(), random.Random(seed))
     seed_demo_strategies(session, school)
+    seed_demo_resources(session, school)  # a few learning resources per skill (docs/pathways.md)
     users = session.scalars(select(User).where(User.school_id == school.id).order_by(User.id)).all()
     demo_class_id = session.scalar(
         select(Classroom.id).where(Classroom.school_id == school.id).order_by(Classroom.id).limit(1)
@@ -78,6 +81,10 @@ def ensure_demo_school(
         teacher = next(u for u in users if u.role == Role.TEACHER)
         assert classroom is not None
         seed_demo_classwork(session, teacher, classroom, now or utcnow())
+    if classwork:
+        from atpace.services.readings.demo import seed_demo_readings
+
+        seed_demo_readings(session, school)  # the reading course, its leveled texts and a reading class
     enrolled = set(session.scalars(select(Enrollment.user_id).where(Enrollment.class_id == demo_class_id)))
     return DemoLogins(
         school=school.name,

@@ -24,6 +24,7 @@ from atpace.engine import policy
 from atpace.engine.bkt_online import SkillParameters
 from atpace.engine.evidence import KIND_INFO, EvidenceKind, observe, observe_credit
 from atpace.services.courses import CourseGraph
+from atpace.services.progress import unconfirmed_skills
 from atpace.store.tables import Evidence, LearnerState, ReviewMemory, User
 
 CONFIDENCE_WORDS: dict[int, policy.Confidence] = {1: "low", 2: "low", 3: "medium", 4: "high"}
@@ -83,6 +84,8 @@ class Ledger:
     params: SkillParameters
     states: dict[str, LearnerState] = field(default_factory=dict)
     reviews: dict[str, ReviewMemory] = field(default_factory=dict)
+    # skills whose mastery waits for a class's required check: not mastered for the frontier
+    unconfirmed: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, session: Session, student: User, graph: CourseGraph, params: SkillParameters) -> Ledger:
@@ -103,7 +106,8 @@ class Ledger:
                 )
             )
         }
-        return cls(session, student, graph, params, states, reviews)
+        unconfirmed = unconfirmed_skills(session, [student.id], graph)[student.id]
+        return cls(session, student, graph, params, states, reviews, unconfirmed)
 
     @property
     def rule(self) -> policy.MasteryRule:
@@ -176,7 +180,7 @@ class Ledger:
         return EvidenceResult(kind, changes, newly_ready)
 
     def _progress(self, mastery: dict[str, float], overrides: list[policy.Override]) -> policy.Progress:
-        return policy.progress(self.graph.graph, mastery, self.rule, overrides)
+        return policy.progress(self.graph.graph, mastery, self.rule, overrides, self.unconfirmed)
 
     def _state(self, key: str) -> LearnerState:
         row = self.states.get(key)

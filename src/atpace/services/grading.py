@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from atpace.engine import policy
 from atpace.engine.evidence import level_credit, observe_credit
 from atpace.errors import Conflict, InvalidInput, NotFound
-from atpace.services import limits, messages
+from atpace.services import audit, limits, messages
 from atpace.services.access import get_class
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
@@ -405,6 +405,14 @@ def save_feedback(
     submission.status = decision
     session.flush()
     effects = _record_evidence(session, context, checked, feedback.id, moment)
+    audit.record(
+        session, school_id=submission.school_id, actor_id=actor.user_id, action=f"feedback.{decision}",
+        subject=("user", submission.student_id),
+        detail={
+            "feedback_id": feedback.id, "submission_id": submission.id, "assignment_id": assignment.id,
+            "class_id": context.classroom.id, "levels": {str(c): s.level for c, s in checked.items()},
+        },
+    )  # fmt: skip
     what = "Feedback on" if decision == "graded" else "Returned for revision:"
     messages.notify(
         session, school_id=submission.school_id, recipient_id=submission.student_id, author_id=actor.user_id,

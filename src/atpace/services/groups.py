@@ -24,7 +24,7 @@ from atpace.services.access import class_course, get_class, get_class_student
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
 from atpace.services.limits import TEXT_MAX, TITLE_MAX
-from atpace.services.progress import load_class_overrides, load_parameters
+from atpace.services.progress import load_class_overrides, load_parameters, unconfirmed_skills
 from atpace.store.tables import (
     Classroom,
     Enrollment,
@@ -250,9 +250,12 @@ def _default_focus(session: Session, state: ClassState) -> list[str]:
     """The skills the class is working on now (grouping.class_focus; teacher's locks and unlocks count)."""
     rule = policy.MasteryRule(state.threshold)
     overrides = load_class_overrides(session, [s.id for s in state.students], state.graph)
+    unconfirmed = unconfirmed_skills(session, [s.id for s in state.students], state.graph)  # required checks
     mastered = []
     for student in state.students:
-        decided = policy.progress(state.graph.graph, state.p[student.id], rule, overrides.get(student.id, []))
+        decided = policy.progress(
+            state.graph.graph, state.p[student.id], rule, overrides.get(student.id, []), unconfirmed[student.id]
+        )
         mastered.append(frozenset(decided.mastered))
     return grouping.class_focus(state.graph.graph, mastered)
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from atpace.engine import policy
 from atpace.engine.policy import MODES
 from atpace.errors import Conflict, InvalidInput
+from atpace.services import audit
 from atpace.services.access import get_student, require_staff, student_course
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
@@ -48,6 +49,13 @@ def set_override(
     )
     session.add(override)
     session.flush()
+    audit.record(
+        session, school_id=student.school_id, actor_id=actor.user_id, action="override.set",
+        subject=("user", student.id),
+        detail={
+            "override_id": override.id, "skill_key": skill_key, "action": action, "reason": override.reason,
+        },
+    )  # fmt: skip
     return override
 
 
@@ -56,10 +64,13 @@ def set_mode(session: Session, actor: Actor, student_id: int, mode: str | None, 
     student = get_student(session, actor, student_id)
     require_staff(actor)
     setting = session.get(PracticeModeSetting, student.id)
+    # The setting row keeps only the newest choice; the audit entry keeps the one it replaces.
+    before = _mode_of(setting)
     if mode is None:
         if setting is not None:
             session.delete(setting)
             session.flush()
+            _audit_mode(session, actor, student.school_id, student.id, before, None)
         return
     if mode not in MODES:
         raise InvalidInput("mode", f"mode must be one of {', '.join(MODES)}, or empty for automatic")
@@ -78,3 +89,27 @@ def set_mode(session: Session, actor: Actor, student_id: int, mode: str | None, 
         raise Conflict(
             "the practice mode was changed at the same moment by someone else; reload and check"
         ) from None
+    _audit_mode(session, actor, student.school_id, student.id, before, _mode_of(setting))
+
+
+def _mode_of(setting: PracticeModeSetting | None) -> dict[str, object] | None:
+    if setting is None:
+        return None
+    return {
+        "mode": setting.mode, "reason": setting.reason, "set_by_id": setting.set_by_id,
+        "set_at": setting.updated_at.isoformat() if setting.updated_at else None,
+    }  # fmt: skip
+
+
+def _audit_mode(
+    session: Session,
+    actor: Actor,
+    school_id: int,
+    student_id: int,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    audit.record(
+        session, school_id=school_id, actor_id=actor.user_id, action="practice_mode.changed",
+        subject=("user", student_id), detail={"before": before, "after": after},
+    )  # fmt: skip

@@ -18,7 +18,9 @@ from atpace.engine.bkt_online import SkillParameters
 from atpace.services.courses import CourseGraph, load_graph, servable
 from atpace.store.tables import (
     Attempt,
+    Classroom,
     Course,
+    Enrollment,
     Item,
     ItemSkill,
     LearnerModelParameters,
@@ -30,6 +32,7 @@ from atpace.store.tables import (
     User,
     utcnow,
 )
+from atpace.store.tables_pathways import ClassCheckSetting, MasteryCheck
 
 SKILL_STATES = policy.SKILL_STATES  # decided in one place: atpace.engine.policy.Progress.state
 
@@ -46,6 +49,7 @@ class SkillProgress:
     last_attempt_at: datetime | None
     prerequisites: tuple[str, ...]  # keys
     override: str | None  # the teacher's decision in force, in words
+    confirmed: bool = False  # mastered and confirmed by a passed mastery check
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class StudentProgress:
     recommendations: list[Recommendation]
     reviews: list[policy.ReviewState]  # FSRS memories of mastered skills
     overrides: list[policy.Override]  # the teacher's decisions, oldest first
+    check_required: bool = False  # a class of the student requires a mastery check before a skill counts
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -152,6 +157,49 @@ def _override(row: SkillOverride, by_id: dict[int, Skill]) -> policy.Override:
     )
 
 
+def confirmed_skills(session: Session, student_ids: list[int], graph: CourseGraph) -> dict[int, set[str]]:
+    """The skills each student's passed mastery checks confirmed, per student (one query)."""
+    by_id = graph.skill_by_id()
+    rows = session.execute(
+        select(MasteryCheck.student_id, MasteryCheck.skill_id).where(
+            MasteryCheck.student_id.in_(student_ids),
+            MasteryCheck.skill_id.in_(by_id),
+            MasteryCheck.status == "passed",
+        )
+    ).all()
+    result: dict[int, set[str]] = {}
+    for student_id, skill_id in rows:
+        result.setdefault(student_id, set()).add(by_id[skill_id].key)
+    return result
+
+
+def checks_required(session: Session, student_ids: list[int], course_id: int) -> set[int]:
+    """The students for whom skills of this course count as mastered only once a check confirmed them: one
+    of their open classes using the course requires checks (a class setting)."""
+    rows = session.scalars(
+        select(Enrollment.user_id)
+        .join(Classroom, Classroom.id == Enrollment.class_id)
+        .join(ClassCheckSetting, ClassCheckSetting.class_id == Classroom.id)
+        .where(
+            Enrollment.user_id.in_(student_ids),
+            Classroom.course_id == course_id,
+            Classroom.archived_at.is_(None),
+            ClassCheckSetting.required.is_(True),
+        )
+    )
+    return set(rows)
+
+
+def unconfirmed_skills(session: Session, student_ids: list[int], graph: CourseGraph) -> dict[int, frozenset[str]]:
+    """Per student, the skills whose mastery still waits for a required check (policy.awaiting_check): the
+    one rule behind the student's map, recommendations, the Ledger's frontier and the class heatmap."""
+    required = checks_required(session, student_ids, graph.course.id)
+    confirmed = confirmed_skills(session, [i for i in student_ids if i in required], graph)
+    return {
+        i: policy.awaiting_check(graph.skills, confirmed.get(i, set()), i in required) for i in student_ids
+    }
+
+
 def load_reviews(session: Session, student_id: int, graph: CourseGraph) -> list[policy.ReviewState]:
     by_id = graph.skill_by_id()
     rows = session.scalars(
@@ -181,7 +229,10 @@ def student_progress(
     mastery = {key: row.p_learned for key, row in states.items()}
     overrides = load_overrides(session, student.id, graph)
     rule = policy.MasteryRule(course.mastery_threshold)
-    decided = policy.progress(graph.graph, mastery, rule, overrides)
+    confirmed = confirmed_skills(session, [student.id], graph).get(student.id, set())
+    check_required = bool(checks_required(session, [student.id], course.id))
+    unconfirmed = policy.awaiting_check(graph.skills, confirmed, check_required)
+    decided = policy.progress(graph.graph, mastery, rule, overrides, unconfirmed)
     skills: dict[str, SkillProgress] = {}
     for key, skill in graph.skills.items():
         row = states.get(key)
@@ -198,6 +249,7 @@ def student_progress(
             last_attempt_at=row.last_attempt_at if row else None,
             prerequisites=tuple(k for k in graph.skills if k in graph.graph.prerequisites[key]),
             override=f"{in_force.action}ed by {in_force.by}: {in_force.reason}" if in_force else None,
+            confirmed=state == "mastered" and key in confirmed,
         )
     # The skill being worked on: the latest practised one not yet mastered (a review mixed in between
     # does not end it).
@@ -225,12 +277,25 @@ def student_progress(
         needs_placement=not states
         and session.get(PlacementSession, student.id) is None
         and len(with_items) == len(graph.skills),
+        unconfirmed=unconfirmed,
     )
     recommendations = [
-        Recommendation(r.kind, r.skill_key, graph.skills[r.skill_key].name, r.reason)
+        Recommendation(r.kind, r.skill_key, graph.skills[r.skill_key].name, _check_reason(r, decided, rule))
         if r.skill_key is not None
         else Recommendation(r.kind, "", "Placement", r.reason)
         for r in ranked
         if r.skill_key is None or r.skill_key in with_items
     ]
-    return StudentProgress(student, course, graph, skills, recommendations, reviews, overrides)
+    return StudentProgress(
+        student, course, graph, skills, recommendations, reviews, overrides, check_required=check_required
+    )
+
+
+def _check_reason(rec: policy.Recommendation, decided: policy.Progress, rule: policy.MasteryRule) -> str:
+    """A skill waiting for its required check is next to confirm, not to learn: say so."""
+    if rec.skill_key not in decided.checks_needed:
+        return rec.reason
+    return (
+        f"Check needed: you reached {rule.threshold:.0%}; your class counts a skill as mastered "
+        "once a mastery check confirms it"
+    )

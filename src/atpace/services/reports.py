@@ -15,7 +15,13 @@ from atpace.services.access import class_course, get_class, get_class_student, g
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
 from atpace.services.practice import practice_mode
-from atpace.services.progress import StudentProgress, load_class_overrides, student_progress
+from atpace.services.progress import (
+    StudentProgress,
+    confirmed_skills,
+    load_class_overrides,
+    student_progress,
+    unconfirmed_skills,
+)
 from atpace.services.today import stuck_by_student
 from atpace.store.tables import (
     Attempt,
@@ -52,6 +58,7 @@ class HeatmapRow:
     # skill key -> why the student is stuck on it ("missed the last 4 answers in a row"), from the
     # attention rule (atpace.services.today); skills where the student is not stuck are absent.
     stuck: dict[str, str] = field(default_factory=dict)
+    confirmed: frozenset[str] = frozenset()  # mastered skills a passed mastery check confirmed
 
 
 @dataclass(frozen=True)
@@ -134,12 +141,17 @@ def class_heatmap(
     overrides = load_class_overrides(session, student_ids, graph)
     stuck = stuck_by_student(session, student_ids, graph, utcnow())  # one query for the whole class
     rule = policy.MasteryRule(course.mastery_threshold)
+    unconfirmed = unconfirmed_skills(session, student_ids, graph)
+    confirmed = confirmed_skills(session, student_ids, graph)
     rows = []
     for student in students:
         mastery = by_student[student.id]
         known = {key: p for key, p in mastery.items() if p is not None}
-        # The student's own map decides the same way (a paused skill is not counted as mastered).
-        decided = policy.progress(graph.graph, known, rule, overrides.get(student.id, []))
+        # The student's own map decides the same way (a paused skill, or one waiting for a required
+        # check, is not counted as mastered).
+        decided = policy.progress(
+            graph.graph, known, rule, overrides.get(student.id, []), unconfirmed[student.id]
+        )
         values = [p or 0.0 for p in mastery.values()]
         rows.append(
             HeatmapRow(
@@ -150,6 +162,7 @@ def class_heatmap(
                 mastered_count=sum(decided.state(key, True) == "mastered" for key in graph.skills),
                 average=sum(values) / len(values) if values else 0.0,
                 stuck={key: reason.text for key, reason in stuck.get(student.id, {}).items()},
+                confirmed=frozenset(k for k in confirmed.get(student.id, ()) if k in decided.mastered),
             )
         )
     threshold = rule.threshold

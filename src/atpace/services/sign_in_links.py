@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from atpace.errors import InvalidInput, NotFound
+from atpace.services import audit
 from atpace.services.auth import MIN_PASSWORD_LENGTH, hash_password
 from atpace.store.tables import SignInLink, User, utcnow
 
@@ -101,4 +102,8 @@ def use_link(session: Session, secret: str, new_password: str, *, now: datetime 
     assert user is not None
     user.password_hash = hash_password(new_password)
     session.flush()
+    audit.record(
+        session, school_id=user.school_id, actor_id=user.id, action="sign_in_link.used",
+        subject=("user", user.id), detail={"purpose": link.purpose},
+    )  # fmt: skip
     return user

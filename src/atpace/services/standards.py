@@ -18,6 +18,7 @@ from atpace.engine import policy
 from atpace.engine.graph import CycleError
 from atpace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from atpace.interop.case import CaseError, Framework, read_framework
+from atpace.services import audit
 from atpace.services.access import get_course, require_course_editor
 from atpace.services.auth import Actor
 from atpace.services.courses import load_graph
@@ -135,7 +136,13 @@ def import_framework_as(session: Session, actor: Actor, data: bytes) -> Framewor
     require_admin(actor)
     school = session.get(School, actor.school_id)
     assert school is not None
-    return import_framework(session, school, data)
+    result = import_framework(session, school, data)
+    audit.record(
+        session, school_id=school.id, actor_id=actor.user_id, action="import.standards",
+        subject=("framework", result.framework_id),
+        detail={"items": result.items, "associations": result.associations, "replaced": not result.created},
+    )  # fmt: skip
+    return result
 
 
 def frameworks(session: Session, actor: Actor) -> list[FrameworkSummary]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,11 @@ def _sqlite_begin(connection: Any) -> None:
 
 
 READ_ONLY = "atpace.read_only"  # session.info key: True in a transaction that only reads
+# session.info keys: lists of callables(Session) that Database.transaction runs in a new write transaction
+# once the request's own has committed (writes a read-only request must make) or rolled back (records that
+# must outlive the failure they record, such as a failed sign-in's audit entry).
+AFTER_COMMIT = "atpace.after_commit"
+AFTER_ROLLBACK = "atpace.after_rollback"
 
 
 class Database:
@@ -76,9 +81,24 @@ class Database:
         ``write=False`` for requests that only read: on SQLite they then do not queue for the write lock.
         """
         factory = self._sessions if write else self._read_sessions
-        with factory() as session, session.begin():
-            session.info[READ_ONLY] = not write
-            yield session
+        session = factory()
+        try:
+            with session, session.begin():
+                session.info[READ_ONLY] = not write
+                yield session
+        except Exception as error:
+            try:
+                self._follow_up(session.info.pop(AFTER_ROLLBACK, []))
+            except Exception as failed:  # the request's own error is the one to report
+                error.add_note(f"the records kept after the rollback could not be written: {failed!r}")
+            raise
+        self._follow_up(session.info.pop(AFTER_COMMIT, []))
+
+    def _follow_up(self, work: list[Callable[[Session], None]]) -> None:
+        if work:
+            with self.transaction() as session:
+                for step in work:
+                    step(session)
 
     def upgrade(self, revision: str = "head") -> None:
         upgrade(self.url, revision)

@@ -920,3 +920,14 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
+
+# The tables of later features live in their own modules; importing them here puts them in Base.metadata
+# (migrations are checked against it) whichever module is imported first.
+from atpace.store import (  # noqa: E402, F401
+    tables_agency,
+    tables_audit,
+    tables_choices,
+    tables_pathways,
+    tables_readings,
+    tables_security,
+)

@@ -26,9 +26,9 @@ from atpace.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
-from atpace.services.auth import LoginThrottle
 from atpace.services.database import Database
 from atpace.services.files import FileStore
+from atpace.services.throttle import LoginThrottle
 from atpace.web import openapi
 from atpace.web.csrf import FormCSRFMiddleware
 from atpace.web.deps import SESSION_COOKIE
@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.resolved_database_url())
-    app.state.login_throttle = LoginThrottle(settings.login_failures_per_minute)
+    app.state.login_throttle = LoginThrottle(
+        app.state.database, settings.login_failures_per_minute, settings.login_attempts_per_minute_per_client
+    )
     app.state.files = FileStore(settings.resolved_files_dir())
 
     from atpace.web import api_docs

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from atpace.errors import Unauthenticated
-from atpace.services import messages
+from atpace.services import audit, messages
 from atpace.services.auth import Actor, resolve_token
 from atpace.services.database import Database, Session
 
@@ -27,6 +27,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on any error."""
     with database.transaction(write=request.method not in SAFE_METHODS) as session:
+        audit.note_client(session, request.client.host if request.client else "")  # audit entries carry it
         yield session
 
 

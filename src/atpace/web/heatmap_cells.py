@@ -3,7 +3,7 @@ rendering them through the template took longer than loading the data (docs/benc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from markupsafe import Markup, escape
 
@@ -15,6 +15,7 @@ def heatmap_cells(
     mastery: dict[str, float | None],
     states: dict[str, str],
     stuck: dict[str, str],
+    confirmed: Collection[str] = (),
 ) -> Markup:
     """One student's row of cells: colour and number, a bold border when mastered, ⏸ when a teacher paused
     the skill, ⚠ with a spoken reason when stuck (never colour alone)."""
@@ -27,6 +28,13 @@ def heatmap_cells(
         if state == "held":
             title += " · paused by a teacher"
             marks += "⏸ "
+        if state == "check-needed":  # at the threshold, waiting for the class's required check
+            title += " · mastered, check needed (not counted yet)"
+            marks += '<span aria-hidden="true">?</span><span class="visually-hidden">check needed;</span> '
+        elif key in confirmed:
+            title += " · mastery confirmed by a check"
+            marks += '<span aria-hidden="true">✓</span><span class="visually-hidden">confirmed;</span> '
+
         stuck_attribute = ""
         if reason:
             classes += " stuck"

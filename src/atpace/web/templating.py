@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from atpace.services.limits import RESPONSE_MAX
 from atpace.web.colors import mastery_color, text_color_on
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -49,6 +50,8 @@ CONFIDENCE_LABELS = {1: "Guessing", 2: "Unsure", 3: "Fairly sure", 4: "Certain"}
 templates.env.filters["percent"] = percent
 templates.env.filters["sentence"] = sentence
 templates.env.globals["CONFIDENCE_LABELS"] = CONFIDENCE_LABELS
+# The longest answer the server takes: answer inputs carry it as maxlength, so one limit holds both sides.
+templates.env.globals["RESPONSE_MAX"] = RESPONSE_MAX
 templates.env.filters["when"] = when
 templates.env.filters["cell_style"] = cell_style
 templates.env.filters["ordinal"] = ordinal

@@ -47,7 +47,7 @@ def test_every_recommendation_carries_a_reason_and_continue_ranks_first() -> Non
 def test_ready_reason_names_the_mastered_prerequisites() -> None:
     recs = recommend(graph(), {"unit": 0.99, "equivalent": 0.97, "compare": 0.96}, NOW, skill_names=NAMES)
     assert [(r.kind, r.skill_key, r.reason) for r in recs] == [
-        ("new", "add", "Ready: you mastered Equivalent fractions and Compare fractions")
+        ("new", "add", "Ready: you mastered Equivalent fractions and Compare fractions, so Add fractions is open to you")
     ]
 
 

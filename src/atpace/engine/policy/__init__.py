@@ -7,6 +7,7 @@
 - review: spaced review of mastered skills with FSRS (``fsrs`` library)
 - placement: adaptive placement test (2PL, catsim selection, mirt EAP) combined with the skill graph
 - attention: who needs the teacher now (stuck, inactive, ready for a mastery check)
+- checks: when a student may take a mastery check, which items it asks and whether it passed
 """
 
 from atpace.engine.policy.attention import AnswerRecord, AttentionRule, CheckReadiness, StuckReason
@@ -31,6 +32,7 @@ from atpace.engine.policy.progression import (
     Progress,
     SkillState,
     apply_override,
+    awaiting_check,
     progress,
 )
 from atpace.engine.policy.recommendation import Recommendation, RecommendationKind, choose, recommend
@@ -81,6 +83,7 @@ __all__ = [
     "SkillState",
     "StuckReason",
     "apply_override",
+    "awaiting_check",
     "calibrate",
     "choose",
     "choose_mode",

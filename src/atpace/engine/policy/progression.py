@@ -5,11 +5,15 @@ the ASSISTments and Cognitive Tutor mastery-learning literature, e.g. Corbett & 
 *frontier* is the set of unmastered skills whose prerequisites are all mastered. A teacher may unlock a
 skill (it becomes ready even if prerequisites are not mastered) or lock it (never ready, never
 recommended); each override records who, why and when, and the latest override of a skill wins.
+
+When a class requires a mastery check, a skill at or above the threshold that no passed check has confirmed
+is *awaiting its check* ("mastered, check needed"): it does not count as mastered for progression (the
+frontier, recommendations, mastered counts) until a check confirms it (``awaiting_check``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
@@ -28,6 +32,7 @@ __all__ = [
     "Progress",
     "SkillState",
     "apply_override",
+    "awaiting_check",
     "progress",
 ]
 
@@ -37,8 +42,9 @@ DEFAULT_MASTERY_THRESHOLD = 0.95
 MASTERY_THRESHOLD_RANGE = (0.5, 1.0)
 # How a skill stands for a student, decided in one place (Progress.state) for every page and report:
 # mastered; ready (never practised) / in-progress; locked: prerequisites missing; held: paused by a teacher
-# (a paused skill is never counted as mastered, whatever its P(learned)).
-SkillState = Literal["mastered", "ready", "in-progress", "locked", "held"]
+# (a paused skill is never counted as mastered, whatever its P(learned)); check-needed: at the threshold but
+# the class requires a mastery check that has not confirmed it yet (not counted as mastered).
+SkillState = Literal["mastered", "ready", "in-progress", "locked", "held", "check-needed"]
 SKILL_STATES: tuple[SkillState, ...] = get_args(SkillState)
 OverrideAction = Literal["unlock", "lock", "clear"]  # clear: the skill follows mastery again
 OVERRIDE_ACTIONS: tuple[OverrideAction, ...] = get_args(OverrideAction)
@@ -123,6 +129,7 @@ class Progress:
     locked: tuple[str, ...]  # locked by a teacher
     unlocked: tuple[str, ...]  # unlocked by a teacher while prerequisites are not all mastered
     overrides: Mapping[str, Override]  # the override in force per skill
+    checks_needed: tuple[str, ...] = ()  # at the threshold, waiting for a required mastery check
 
     def is_ready(self, skill_key: str) -> bool:
         return skill_key in self.frontier
@@ -133,6 +140,8 @@ class Progress:
             return "held"
         if skill_key in self.mastered:
             return "mastered"
+        if skill_key in self.checks_needed:
+            return "check-needed"
         if skill_key in self.frontier:
             return "in-progress" if practised else "ready"
         return "locked"
@@ -143,8 +152,12 @@ def progress(
     mastery: Mapping[str, float],
     rule: MasteryRule = MasteryRule(),
     overrides: Sequence[Override] = (),
+    unconfirmed: Collection[str] = (),
 ) -> Progress:
     """Classify every skill of ``graph`` from P(learned) per skill (missing skills count as 0).
+
+    ``unconfirmed``: skills that a required mastery check has not confirmed (see :func:`awaiting_check`);
+    those at the threshold are not counted as mastered.
 
     Raises ``ValueError`` listing unknown skills or probabilities outside [0, 1].
     """
@@ -157,7 +170,9 @@ def progress(
     if problems:
         raise ValueError("invalid progress input: " + "; ".join(problems))
     in_force = {key: o for key, o in _latest(overrides).items() if o.action != "clear"}
-    mastered = {key for key in graph.skills if rule.is_mastered(mastery.get(key, 0.0))}
+    above = {key for key in graph.skills if rule.is_mastered(mastery.get(key, 0.0))}
+    checks_needed = above & set(unconfirmed)
+    mastered = above - checks_needed
     locked = {key for key, o in in_force.items() if o.action == "lock"}
     unlocked = {key for key, o in in_force.items() if o.action == "unlock"}
     ready = set(graph.frontier(mastered, locked=locked))
@@ -169,4 +184,13 @@ def progress(
         locked=tuple(k for k in graph.skills if k in locked),
         unlocked=tuple(k for k in graph.skills if k in early),
         overrides=in_force,
+        checks_needed=tuple(k for k in graph.skills if k in checks_needed and k not in locked),
     )
+
+
+def awaiting_check(skills: Iterable[str], confirmed: Collection[str], check_required: bool) -> frozenset[str]:
+    """The skills whose mastery still waits for a check: none unless the class requires checks, else every
+    skill that no passed check confirmed. Pass the result to :func:`progress` as ``unconfirmed``."""
+    if not check_required:
+        return frozenset()
+    return frozenset(key for key in skills if key not in confirmed)

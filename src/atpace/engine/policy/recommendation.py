@@ -9,7 +9,7 @@ Kinds, in the order they usually rank:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
@@ -53,6 +53,7 @@ def recommend(
     reviews: Iterable[ReviewState] = (),
     needs_placement: bool = False,
     review_policy: ReviewPolicy = ReviewPolicy(),
+    unconfirmed: Collection[str] = (),
 ) -> list[Recommendation]:
     """All activities open to the student, best first; each carries its reason.
 
@@ -66,7 +67,7 @@ def recommend(
     problems += [f"skill_names has unknown skill {k!r}" for k in names if k not in graph.skills]
     if problems:
         raise ValueError("invalid recommendation input: " + "; ".join(problems))
-    state = progress(graph, mastery, rule, overrides)
+    state = progress(graph, mastery, rule, overrides, unconfirmed)
 
     def name(key: str) -> str:
         return names.get(key, key)
@@ -102,8 +103,10 @@ def recommend(
             reason = f"Ready: unlocked by {override.by} ({override.reason})"
         else:
             prereqs = [name(p) for p in graph.skills if p in graph.prerequisites[key]]
+            # The reason names the skill it recommends: "you mastered A" alone, shown above a button
+            # for B, reads as a reason about A.
             reason = (
-                f"Ready: you mastered {name_list(prereqs)}"
+                f"Ready: you mastered {name_list(prereqs)}, so {name(key)} is open to you"
                 if prereqs
                 else "Ready: a starting skill, nothing needed first"
             )

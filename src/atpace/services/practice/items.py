@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from atpace.content.question_key import answer_value, prompt_numbers, question_key
 from atpace.content.spec import AnswerSpec
 from atpace.engine import bkt_online, policy
 from atpace.errors import Conflict, InvalidInput, NotFound
@@ -20,6 +21,7 @@ from atpace.services.progress import StudentProgress, load_parameters, student_p
 from atpace.store.tables import Attempt, Item, ItemSkill, Skill, User, utcnow
 
 SESSION = policy.SITTING  # one sitting: items answered this recently are not asked again
+KIND_WINDOW = 6  # latest answers whose item kinds the next item should vary from
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,8 @@ def next_item(
         if progress.recommendation is None:
             raise Conflict("You have mastered every skill in this course. Well done!")
         skill_key, reason = progress.recommendation.skill_key, progress.recommendation.reason
-    elif progress.recommendation and progress.recommendation.skill_key == skill_key:
-        reason = progress.recommendation.reason
+    elif offered := next((r for r in progress.recommendations if r.skill_key == skill_key), None):
+        reason = offered.reason  # a review or another ready skill picked from the list keeps its reason
     elif skill_key in progress.course_graph.skills:
         reason = f"Your choice: {progress.course_graph.skills[skill_key].name}."
     else:
@@ -141,6 +143,11 @@ def _practice_item(
     )
 
 
+def _question_of(item: Item) -> str:
+    """The item's question whatever its wording (atpace.content.question_key)."""
+    return question_key(item.prompt, str(item.answer.get("correct", "")))
+
+
 def _choose_item(
     session: Session,
     student_id: int,
@@ -154,8 +161,10 @@ def _choose_item(
 ) -> tuple[Item, float]:
     """The item whose predicted success is nearest the mode's target (atpace.engine.policy.select_item).
 
-    Items answered in this session are not asked again; items missed in an earlier session come
-    back first when they suit the target. When every item was seen this session, the least recent returns.
+    Items answered in this session are not asked again, nor are other wordings of their question (the
+    same numbers and answer in another format); items missed in an earlier session come back first when
+    they suit the target. Item kinds are varied (the kinds of the latest KIND_WINDOW answers). When every
+    item was seen this session, the least recent returns.
     """
     candidates = {
         item.id: item
@@ -174,14 +183,33 @@ def _choose_item(
         .where(Attempt.student_id == student_id, Attempt.item_id.in_(candidates))
         .order_by(Attempt.created_at, Attempt.id)
     ).all()
-    seen = {str(i) for i, _, at in history if at >= since} | {str(i) for i in exclude}
+    # Every item answered in this sitting, on any skill, newest first: their questions and kinds.
+    sitting = session.scalars(
+        select(Item)
+        .join(Attempt, Attempt.item_id == Item.id)
+        .where(Attempt.student_id == student_id, Attempt.created_at >= since)
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+    ).all()
+    asked = {_question_of(item) for item in sitting}
+    if exclude:
+        asked |= {_question_of(item) for item in session.scalars(select(Item).where(Item.id.in_(exclude)))}
+    seen = (
+        {str(i) for i, _, at in history if at >= since}
+        | {str(i) for i in exclude}
+        | {str(key) for key, item in candidates.items() if _question_of(item) in asked}
+    )
     last_result = {i: ok for i, ok, _ in history}
     missed = [str(i) for i, ok in last_result.items() if not ok and str(i) not in seen]
     predicted = {
         key: policy.predicted_success(p_learned, params, item.difficulty) for key, item in candidates.items()
     }
+    recent_kinds = [item.kind for item in reversed(sitting[:KIND_WINDOW])]
     choice = policy.select_item(
-        (policy.Candidate(str(key), value) for key, value in predicted.items()), target, seen, missed
+        (policy.Candidate(str(key), value, candidates[key].kind) for key, value in predicted.items()),
+        target,
+        seen,
+        missed,
+        recent_kinds=recent_kinds,
     )
     if choice is None:  # everything seen this session: start again from the least recently answered
         order = {i: n for n, (i, _, _) in enumerate(history)}
@@ -191,17 +219,30 @@ def _choose_item(
 
 
 def _worked_example(session: Session, skill_id: int, shown: Item) -> tuple[str, tuple[str, ...]] | None:
-    """Another item of the skill with its worked solution, to study before trying (support mode)."""
-    other = session.scalar(
+    """Another item of the skill with its worked solution, to study before trying (support mode).
+
+    The example must not give the item away: its numbers and its answer both differ from the item's.
+    An item of the same template (the same kind of problem) nearest in difficulty is preferred.
+    """
+    others = session.scalars(
         select(Item)
         .join(ItemSkill, ItemSkill.item_id == Item.id)
-        .where(
-            ItemSkill.skill_id == skill_id,
-            Item.id != shown.id,
-            Item.template_id == shown.template_id,
-            servable(),
+        .where(ItemSkill.skill_id == skill_id, Item.id != shown.id, servable())
+        .order_by(
+            case((Item.template_id == shown.template_id, 0), else_=1),
+            func.abs(Item.difficulty - shown.difficulty),
+            Item.id,
         )
-        .order_by(func.abs(Item.difficulty - shown.difficulty), Item.id)
-        .limit(1)
     )
-    return (other.prompt, tuple(str(step) for step in other.worked_solution)) if other else None
+    shown_numbers = prompt_numbers(shown.prompt)
+    shown_answer = answer_value(str(shown.answer.get("correct", "")))
+    for other in others:
+        if not other.worked_solution:
+            continue
+        numbers = prompt_numbers(other.prompt)
+        if shown_numbers and sorted(numbers) == sorted(shown_numbers):
+            continue  # the same numbers in another order (1/4 + 2/4 and 2/4 + 1/4) give the answer away
+        if answer_value(str(other.answer.get("correct", ""))) == shown_answer:
+            continue
+        return other.prompt, tuple(str(step) for step in other.worked_solution)
+    return None

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from atpace.errors import Conflict
 from atpace.interop.oneroster import Class, Issue, RosterFile
 from atpace.interop.oneroster import User as RosterUser
+from atpace.services import audit
 from atpace.services.auth import EMAIL_PATTERN, Actor
 from atpace.services.roster.report import IssuedSignIn, RosterReport, TableCounts
 from atpace.services.sign_in_links import LINK_LIFETIME, PATH_PREFIX, _digest
@@ -1222,4 +1223,9 @@ def import_roster(
     session.add(record)
     session.flush()
     report.import_id = record.id
+    # The full report stays in roster_imports; the log points to it.
+    audit.record(
+        session, school_id=school.id, actor_id=actor.user_id if actor else None, action="import.roster",
+        detail={"import_id": record.id, "upload": upload, "links_issued": report.links_to_issue},
+    )  # fmt: skip
     return report

@@ -15,6 +15,7 @@ Decisions (docs/admin.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from atpace.errors import Conflict, InvalidInput, NotFound
+from atpace.services import audit
 from atpace.services.auth import Actor
 from atpace.services.school.common import (
     admin_class,
@@ -210,6 +212,8 @@ def create_class(
     if teacher is not None:
         session.add(ClassTeacher(class_id=classroom.id, user_id=teacher.id, role="teacher"))
         session.flush()
+        change = {"before": None, "after": "teacher"}
+        _audit_teacher(session, actor, "class_teacher.set", classroom, teacher, change)
     return classroom
 
 
@@ -280,13 +284,15 @@ def set_teacher(session: Session, actor: Actor, class_id: int, user_id: int, rol
         raise InvalidInput("role", f"role must be one of {', '.join(TEACHER_ROLES)}")
     teacher = _teacher(session, actor, user_id, "user_id")
     row = session.get(ClassTeacher, (classroom.id, teacher.id))
+    before = row.role if row is not None else None
     if row is not None:
         row.role = role
-        session.flush()
-        return False
-    session.add(ClassTeacher(class_id=classroom.id, user_id=teacher.id, role=role))
+    else:
+        session.add(ClassTeacher(class_id=classroom.id, user_id=teacher.id, role=role))
     session.flush()
-    return True
+    if before != role:
+        _audit_teacher(session, actor, "class_teacher.set", classroom, teacher, {"before": before, "after": role})
+    return row is None
 
 
 def remove_teacher(session: Session, actor: Actor, class_id: int, user_id: int) -> None:
@@ -307,3 +313,18 @@ def remove_teacher(session: Session, actor: Actor, class_id: int, user_id: int) 
         )
     session.delete(row)
     session.flush()
+    _audit_teacher(session, actor, "class_teacher.removed", classroom, teacher, {"before": row.role})
+
+
+def _audit_teacher(
+    session: Session,
+    actor: Actor,
+    action: str,
+    classroom: Classroom,
+    teacher: User,
+    change: Mapping[str, object],
+) -> None:
+    audit.record(
+        session, school_id=classroom.school_id, actor_id=actor.user_id, action=action,
+        subject=("user", teacher.id), detail={"class_id": classroom.id, **change},
+    )  # fmt: skip

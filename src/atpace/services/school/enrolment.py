@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from atpace.errors import InvalidInput, NotFound
+from atpace.services import audit
 from atpace.services.auth import EMAIL_PATTERN, Actor
 from atpace.services.school.common import is_class_teacher, require_open, roster_class, school_class
 from atpace.store.tables import Attempt, Classroom, ClassTeacher, Course, Enrollment, Role, User
@@ -135,7 +136,10 @@ def enrol(
         student = student_by_email(session, actor, email)
     else:
         raise InvalidInput("email", "give the student's e-mail")
-    return student, add_to_class(session, classroom, student)
+    added = add_to_class(session, classroom, student)
+    if added:
+        record_enrolment(session, actor, "enrolment.added", classroom, student, via="roster")
+    return student, added
 
 
 def unenrol(session: Session, actor: Actor, class_id: int, student_id: int) -> bool:
@@ -149,7 +153,19 @@ def unenrol(session: Session, actor: Actor, class_id: int, student_id: int) -> b
     removed = session.execute(
         delete(Enrollment).where(Enrollment.class_id == classroom.id, Enrollment.user_id == student.id)
     )
+    if removed.rowcount:  # type: ignore[attr-defined]
+        record_enrolment(session, actor, "enrolment.removed", classroom, student, via="roster")
     return bool(removed.rowcount)  # type: ignore[attr-defined]
+
+
+def record_enrolment(
+    session: Session, actor: Actor, action: str, classroom: Classroom, student: User, *, via: str
+) -> None:
+    """The audit entry of an enrolment change (only actual changes are recorded)."""
+    audit.record(
+        session, school_id=classroom.school_id, actor_id=actor.user_id, action=action,
+        subject=("user", student.id), detail={"class_id": classroom.id, "via": via},
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

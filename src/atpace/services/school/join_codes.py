@@ -23,7 +23,7 @@ from atpace.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from atpace.services.access import require_student
 from atpace.services.auth import Actor
 from atpace.services.school.common import require_open, roster_class, savepoint
-from atpace.services.school.enrolment import add_to_class
+from atpace.services.school.enrolment import add_to_class, record_enrolment
 from atpace.store.tables import Classroom, utcnow
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -122,4 +122,6 @@ def join_class(session: Session, actor: Actor, code: str, throttle: JoinThrottle
         throttle.failed(*keys)
         raise NotFound(UNKNOWN_CODE)
     added = add_to_class(session, classroom, student)
+    if added:
+        record_enrolment(session, actor, "enrolment.added", classroom, student, via="join_code")
     return Joined(classroom.id, classroom.name, already=not added)

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from atpace.errors import InvalidInput
-from atpace.services import limits
+from atpace.services import audit, limits
 from atpace.services.auth import EMAIL_PATTERN, MIN_PASSWORD_LENGTH, Actor
 from atpace.services.school.common import require_admin, require_open, roster_class
 from atpace.services.school.users import ROLES, add_to_class_as, new_account
@@ -375,6 +375,16 @@ def import_users(
             )
         )  # fmt: skip
     session.flush()
+    if not dry_run:
+        audit.record(
+            session, school_id=actor.school_id, actor_id=actor.user_id, action="import.users",
+            subject=("class", target.id) if target is not None else None,
+            detail={
+                "created": result.created, "existing": result.existing,
+                "added_to_class": result.added_to_class,
+                "user_ids": [u.user_id for u in result.users],
+            },
+        )  # fmt: skip
     return result
 
 

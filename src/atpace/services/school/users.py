@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from atpace.errors import Conflict, InvalidInput
-from atpace.services import limits
+from atpace.services import audit, limits
 from atpace.services.auth import EMAIL_PATTERN, MIN_PASSWORD_LENGTH, Actor, hash_password
 from atpace.services.school.common import (
     clean_name,
@@ -135,6 +135,11 @@ def create_user(
     link = None
     if not password:
         link = issue_link(session, user, "first-sign-in", created_by=session.get(User, actor.user_id))
+    _audit(
+        session, actor, "user.created", user,
+        {"role": parsed.value, "class_id": classroom.id if classroom else None,
+         "sign_in_link": link is not None},
+    )  # fmt: skip
     return NewUser(user, link, classroom.name if classroom else None)
 
 
@@ -244,6 +249,9 @@ def update_user(session: Session, actor: Actor, user_id: int, *, email: str, dis
     require_admin(actor)
     address = clean_email(email)
     name = clean_name(display_name, "display_name", "name")
+    # The log says what changed, not the values (they are personal data, kept in the account only).
+    changed = [f for f, old, new in (("email", user.email, address), ("display_name", user.display_name, name))
+               if old != new]  # fmt: skip
     if address != user.email:
         if session.scalar(select(User.id).where(User.email == address)) is not None:
             raise email_taken(address)
@@ -252,6 +260,8 @@ def update_user(session: Session, actor: Actor, user_id: int, *, email: str, dis
             session.flush()
     user.display_name = name
     session.flush()
+    if changed:
+        _audit(session, actor, "user.updated", user, {"changed": changed})
     return user
 
 
@@ -271,6 +281,7 @@ def deactivate_user(session: Session, actor: Actor, user_id: int) -> User:
             .values(used_at=utcnow())
         )
         session.flush()
+        _audit(session, actor, "user.deactivated", user, {})
     return user
 
 
@@ -281,6 +292,7 @@ def reactivate_user(session: Session, actor: Actor, user_id: int) -> User:
         user.is_active = True
         user.deactivated_at = None
         session.flush()
+        _audit(session, actor, "user.reactivated", user, {})
     return user
 
 
@@ -292,4 +304,13 @@ def sign_in_link(session: Session, actor: Actor, user_id: int) -> IssuedLink:
     if not user.is_active:
         raise Conflict(f"{user.display_name}'s account is deactivated: reactivate it first")
     purpose: Purpose = "password-reset" if user.password_hash else "first-sign-in"
-    return issue_link(session, user, purpose, created_by=session.get(User, actor.user_id))
+    link = issue_link(session, user, purpose, created_by=session.get(User, actor.user_id))
+    _audit(session, actor, "sign_in_link.issued", user, {"purpose": purpose})
+    return link
+
+
+def _audit(session: Session, actor: Actor, action: str, user: User, detail: dict[str, object]) -> None:
+    audit.record(
+        session, school_id=actor.school_id, actor_id=actor.user_id, action=action, subject=("user", user.id),
+        detail=detail,
+    )  # fmt: skip

@@ -4,8 +4,12 @@ from fastapi import APIRouter
 
 from atpace.web.api import (
     admin,
+    agency,
     assignments,
+    audit,
     auth,
+    checks,
+    choices,
     class_reports,
     classes,
     course_editor,
@@ -15,9 +19,11 @@ from atpace.web.api import (
     groups,
     interventions,
     messages,
+    pathways,
     placement,
     practice,
     progress,
+    readings,
     roster,
     rubrics,
     sign_in,
@@ -30,6 +36,7 @@ PREFIX = "/api"
 ROUTE_MODULES = (
     auth, progress, practice, placement, classes, courses, interventions, roster, admin, enrolment, sign_in,
     course_editor, standards, messages, today, class_reports, groups, assignments, grading, rubrics, strategies,
+    readings, agency, pathways, checks, choices, audit,
 )  # fmt: skip
 router = APIRouter(prefix=PREFIX)
 for module in ROUTE_MODULES:

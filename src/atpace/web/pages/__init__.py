@@ -4,15 +4,21 @@ from fastapi import APIRouter
 
 from atpace.web.pages import (
     admin,
+    agency,
     assignments,
+    audit,
     auth,
+    checks,
+    choices,
     class_reports,
     courses,
     enrolment,
     grading,
     groups,
     messages,
+    pathways,
     placement,
+    readings,
     roster,
     rubrics,
     sign_in,
@@ -26,6 +32,7 @@ from atpace.web.pages import (
 ROUTE_MODULES = (
     auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards, messages,
     today, class_reports, groups, assignments, grading, rubrics, strategies,
+    readings, agency, pathways, checks, choices, audit,
 )  # fmt: skip
 router = APIRouter(include_in_schema=False)
 for module in ROUTE_MODULES:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from atpace.errors import Conflict, Forbidden, InvalidInput
-from atpace.services import limits, practice, reports, standards
+from atpace.services import checks, limits, practice, reports, standards
 from atpace.services.access import NoCourseYet
 from atpace.services.auth import Actor
 from atpace.services.database import Role, Session
@@ -16,7 +16,7 @@ from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, Text
 from atpace.web.pages.common import render
 from atpace.web.pages.enrolment import no_class_page
-from atpace.web.skillmap import render_skill_map
+from atpace.web.skillmap import render_map_views
 
 router = APIRouter()
 
@@ -28,11 +28,14 @@ MAP_STATE = {"held": "locked", "locked": "not-started"}
 def skill_map_svg(progress: StudentProgress, link_prefix: str | None) -> str:
     graph = progress.course_graph
     links = {key: f"{link_prefix}{key}" for key in progress.ready} if link_prefix is not None else None
-    return render_skill_map(
+    # The drawing in a scroll region plus the same skills as a list (shown instead on phones).
+    return render_map_views(
         graph.graph,
         names={key: skill.name for key, skill in graph.skills.items()},
         mastery=progress.mastery_map(),
-        states={key: MAP_STATE.get(s.state, s.state) for key, s in progress.skills.items()},
+        states={
+            key: "confirmed" if s.confirmed else MAP_STATE.get(s.state, s.state) for key, s in progress.skills.items()
+        },
         recommended=progress.recommendation.skill_key if progress.recommendation else None,
         links=links,
         title=f"Knowledge map: {progress.course.title}",
@@ -57,6 +60,7 @@ def learn(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     return render(
         request, "learn.html", actor, progress=progress, skill_map=skill_map_svg(progress, "/practice?skill="),
         skills=progress.skills.values(), skill_standards=skill_standards(session, progress),
+        check_offers=checks.offers(session, actor),
     )  # fmt: skip
 
 
@@ -115,7 +119,9 @@ def practice_answer(
     item_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     client_attempt_id: Annotated[str, Form(min_length=1, max_length=limits.KEY_MAX), Text],
     skill_key: Annotated[str, Form(max_length=limits.KEY_MAX), Text],
-    response: Annotated[str, Form(max_length=limits.RESPONSE_MAX), Text] = "",
+    # No max_length here: the service refuses an over-long answer (limits.RESPONSE_MAX) with the same inline
+    # message as other malformed input, where a validation error would replace the question with an error page.
+    response: Annotated[str, Form(), Text] = "",
     picked: Annotated[list[Annotated[str, Text]] | None, Form(max_length=limits.MAX_CHOICES)] = None,
     duration_ms: Annotated[int | None, Form(ge=0, le=limits.DURATION_MAX_MS)] = None,
     hints_used: Annotated[int, Form(ge=0, le=limits.HINTS_MAX)] = 0,
@@ -139,6 +145,7 @@ def practice_answer(
         return render(
             request, "_answer_form.html", actor, status_code=422, item=item, client_attempt_id=client_attempt_id,
             error=error.message, response=response, hints_shown=shown, confidence=confidence,
+            duration_ms=duration_ms,
         )  # fmt: skip
     progress = reports.progress_of(session, actor, actor.user_id)
     return render(request, "_feedback.html", actor, outcome=outcome, item_id=item_id, progress=progress)
