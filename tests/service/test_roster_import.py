@@ -846,7 +846,7 @@ def test_an_import_while_another_holds_the_school_is_refused_with_409(
     holder = own_database.engine.connect()
     try:
         holding = holder.begin()
-        holder.execute(select(School.id).where(School.id == school_id).with_for_update())
+        holder.execute(select(School.id).where(School.id == school_id).with_for_update(key_share=True))
         with own_database.transaction() as session, pytest.raises(Conflict, match="an import is running"):
             school = session.scalars(select(School).where(School.id == school_id)).one()
             run(session, school, FIXTURES / "v12_bulk", org="org-s1")

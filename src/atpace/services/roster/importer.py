@@ -1082,7 +1082,9 @@ def _lock(session: Session, school_id: int) -> School:
         school = session.scalars(
             select(School)
             .where(School.id == school_id)
-            .with_for_update(nowait=True)
+            # FOR NO KEY UPDATE: excludes another import, but not the rows that merely refer to the school
+            # (a sign-in's audit entry, a practice answer), which FOR UPDATE would hold up for the whole import
+            .with_for_update(nowait=True, key_share=True)
             .execution_options(populate_existing=True)
         ).one()
     except OperationalError as error:

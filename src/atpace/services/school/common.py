@@ -71,7 +71,8 @@ def school_user(session: Session, actor: Actor, user_id: int, *, lock: bool = Fa
 def lock_school(session: Session, school_id: int) -> None:
     """Serialise checks such as "no other class has this name" per school (no-op lock on SQLite, where
     write transactions are serialised by ``BEGIN IMMEDIATE``)."""
-    session.execute(select(School.id).where(School.id == school_id).with_for_update())
+    # NO KEY UPDATE: rows that only refer to the school (audit entries, answers) are not held up
+    session.execute(select(School.id).where(School.id == school_id).with_for_update(key_share=True))
 
 
 def clean_name(value: str, field: str, what: str = "name") -> str:
