@@ -19,6 +19,9 @@ from tests.service.test_concurrency import _postgres_database
 runner = CliRunner()
 
 
+DEMO_CLASSES = 2  # the fractions class and the reading class of the demo's week
+
+
 def _seeded(url: str) -> tuple[int, int]:
     database = Database(url)
     with database.transaction() as session:
@@ -40,11 +43,11 @@ def test_demo_into_a_given_sqlite_database(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "Created the demo school in sqlite:///" in first.output.replace("\n", "")
     assert not (tmp_path / "data" / "atpace.db").exists()  # the default database was not made
-    assert _seeded(url) == (26, 1)
+    assert _seeded(url) == (26, DEMO_CLASSES)
     again = runner.invoke(
         app, ["demo", "--data-dir", str(tmp_path / "data"), "--database-url", url, "--no-serve"]
     )
-    assert again.exit_code == 0 and "Reusing" in again.output and _seeded(url) == (26, 1)
+    assert again.exit_code == 0 and "Reusing" in again.output and _seeded(url) == (26, DEMO_CLASSES)
 
 
 def test_demo_refuses_a_database_url_it_cannot_use(tmp_path: Path) -> None:
@@ -73,7 +76,7 @@ def test_demo_into_postgresql(tmp_path: Path) -> None:
         )
         assert result.exit_code == 0, result.output
         assert "Created the demo school in postgresql" in result.output.replace("\n", "")
-        assert _seeded(url) == (26, 1)
+        assert _seeded(url) == (26, DEMO_CLASSES)
     finally:
         engine = make_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
         with engine.connect() as connection:

@@ -7,6 +7,7 @@ window.addEventListener("DOMContentLoaded", () => {
     dom_id: "#swagger-ui",
     validatorUrl: null,
     deepLinking: true,
+    docExpansion: "list",
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
