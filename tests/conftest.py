@@ -13,6 +13,7 @@ def output_dir() -> Path:
     return OUTPUT
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With pytest-xdist's ``--dist loadgroup`` (CI): every PostgreSQL test runs on one worker, one after
     another, as they share the server's databases; the browser tests share one Chromium on another; the
