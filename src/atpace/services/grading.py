@@ -16,10 +16,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -117,35 +117,43 @@ def feedback_views(session: Session, submission_ids: Sequence[int]) -> dict[int,
     skill_names = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(skill_ids))).all())
     views: dict[int, FeedbackView] = {}
     for feedback, teacher in rows:
-        lines: list[tuple[tuple[int, int], CriterionFeedback]] = []
-        for score in feedback.scores:
-            criterion = criteria.get(int(score["criterion_id"]))
-            if criterion is None:
-                continue  # its rubric was edited before feedback froze it (cannot happen since): nothing to show
-            levels = criterion.levels
-            level = score.get("level")
-            chosen = levels[level] if isinstance(level, int) and 0 <= level < len(levels) else None
-            lines.append(
-                (
-                    (criterion.position, criterion.id),
-                    CriterionFeedback(
-                        title=criterion.title,
-                        level_title=str(chosen["title"]) if chosen else None,
-                        level_description=str(chosen.get("description", "")) if chosen else "",
-                        points=float(chosen.get("points", 0)) if chosen else None,
-                        max_points=max((float(lv.get("points", 0)) for lv in levels), default=0.0),
-                        comment=str(score.get("comment", "")),
-                        skill_name=skill_names.get(criterion.skill_id) if criterion.skill_id else None,
-                        level=level if chosen else None,
-                        level_count=len(levels),
-                    ),
-                )
-            )
         views[feedback.submission_id] = FeedbackView(
             feedback.submission_id, feedback.decision, feedback.comment, teacher or "",
-            feedback.created_at, tuple(line for _, line in sorted(lines, key=lambda pair: pair[0])),
+            feedback.created_at, criterion_lines(feedback.scores, criteria, skill_names),
         )  # fmt: skip
     return views
+
+
+def criterion_lines(
+    scores: Sequence[Mapping[str, Any]], criteria: Mapping[int, RubricCriterion], skill_names: Mapping[int, str]
+) -> tuple[CriterionFeedback, ...]:
+    """Stored rubric scores as the lines the feedback view shows, in the rubric's criterion order (a score
+    whose criterion is gone is left out: a rubric is frozen once used)."""
+    lines: list[tuple[tuple[int, int], CriterionFeedback]] = []
+    for score in scores:
+        criterion = criteria.get(int(score["criterion_id"]))
+        if criterion is None:
+            continue
+        levels = criterion.levels
+        level = score.get("level")
+        chosen = levels[level] if isinstance(level, int) and 0 <= level < len(levels) else None
+        lines.append(
+            (
+                (criterion.position, criterion.id),
+                CriterionFeedback(
+                    title=criterion.title,
+                    level_title=str(chosen["title"]) if chosen else None,
+                    level_description=str(chosen.get("description", "")) if chosen else "",
+                    points=float(chosen.get("points", 0)) if chosen else None,
+                    max_points=max((float(lv.get("points", 0)) for lv in levels), default=0.0),
+                    comment=str(score.get("comment", "")),
+                    skill_name=skill_names.get(criterion.skill_id) if criterion.skill_id else None,
+                    level=level if chosen else None,
+                    level_count=len(levels),
+                ),
+            )
+        )
+    return tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
 
 
 # The mastery effect (preview and save compute it the same way)

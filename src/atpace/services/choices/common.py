@@ -17,7 +17,7 @@ from atpace.services.assignments.submissions import FileView, Upload, check_uplo
 from atpace.services.courses import load_graph
 from atpace.services.evidence import Ledger, Observation, lock_student
 from atpace.services.files import FileStore
-from atpace.services.grading import CriterionFeedback, FeedbackView, ScoreInput, SkillEffect
+from atpace.services.grading import FeedbackView, ScoreInput, SkillEffect, criterion_lines
 from atpace.services.progress import load_overrides, load_parameters
 from atpace.store.tables import Classroom, RubricCriterion, Skill, StoredFile, User
 
@@ -250,32 +250,8 @@ def feedback_view(
     }
     skill_ids = {c.skill_id for c in criteria.values() if c.skill_id is not None}
     names = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(skill_ids))).all())
-    lines: list[tuple[tuple[int, int], CriterionFeedback]] = []
-    for score in scores:
-        criterion = criteria.get(int(score["criterion_id"]))
-        if criterion is None:
-            continue
-        levels = criterion.levels
-        level = score.get("level")
-        chosen = levels[level] if isinstance(level, int) and 0 <= level < len(levels) else None
-        lines.append(
-            (
-                (criterion.position, criterion.id),
-                CriterionFeedback(
-                    title=criterion.title,
-                    level_title=str(chosen["title"]) if chosen else None,
-                    level_description=str(chosen.get("description", "")) if chosen else "",
-                    points=float(chosen.get("points", 0)) if chosen else None,
-                    max_points=max((float(lv.get("points", 0)) for lv in levels), default=0.0),
-                    comment=str(score.get("comment", "")),
-                    skill_name=names.get(criterion.skill_id) if criterion.skill_id else None,
-                    level=level if chosen else None,
-                    level_count=len(levels),
-                ),
-            )
-        )
     teacher = session.get(User, teacher_id) if teacher_id else None
     return FeedbackView(
         owner_id, "graded", comment, teacher.display_name if teacher else "", created_at,
-        tuple(line for _, line in sorted(lines, key=lambda pair: pair[0])),
+        criterion_lines(scores, criteria, names),
     )  # fmt: skip
