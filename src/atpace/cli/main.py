@@ -16,10 +16,15 @@ from atpace.cli.common import database_url as _database_url
 from atpace.cli.common import describe as _describe
 from atpace.cli.common import fail as _fail
 from atpace.cli.content import courses_app, items_app
+from atpace.cli.exports import app as exports_app
+from atpace.cli.jobs import app as jobs_app
 from atpace.cli.kt import app as kt_app
+from atpace.cli.lti import app as lti_app
+from atpace.cli.privacy import app as privacy_app
 from atpace.cli.roster import app as roster_app
 from atpace.cli.simulate import simulate
 from atpace.cli.standards import app as standards_app
+from atpace.cli.xapi import app as xapi_app
 from atpace.errors import AtpaceError
 
 app = typer.Typer(help="atpace: personalized, mastery-based learning.", no_args_is_help=True)
@@ -34,6 +39,11 @@ app.add_typer(standards_app, name="standards")
 app.add_typer(courses_app, name="courses")
 app.add_typer(items_app, name="items")
 app.add_typer(roster_app, name="roster")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(xapi_app, name="xapi")
+app.add_typer(exports_app, name="export")
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(lti_app, name="lti")
 app.command(
     "simulate", help="Compare practice policies on simulated learners (items to mastery, false mastery)."
 )(simulate)

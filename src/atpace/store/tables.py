@@ -927,7 +927,13 @@ from atpace.store import (  # noqa: E402, F401
     tables_agency,
     tables_audit,
     tables_choices,
+    tables_equity,
+    tables_exports,
+    tables_jobs,
+    tables_lti,
     tables_pathways,
+    tables_privacy,
     tables_readings,
     tables_security,
+    tables_xapi,
 )

@@ -80,13 +80,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.files = FileStore(settings.resolved_files_dir())
 
-    from atpace.web import api_docs
+    from atpace.web import api_docs, lti
     from atpace.web.api import router as api_router
     from atpace.web.pages import router as pages_router
 
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(api_docs.router)
+    app.include_router(lti.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(
         FormCSRFMiddleware,

@@ -15,13 +15,17 @@ from atpace.web.api import (
     course_editor,
     courses,
     enrolment,
+    equity,
+    exports,
     grading,
     groups,
     interventions,
+    jobs,
     messages,
     pathways,
     placement,
     practice,
+    privacy,
     progress,
     readings,
     roster,
@@ -30,6 +34,7 @@ from atpace.web.api import (
     standards,
     strategies,
     today,
+    xapi,
 )
 
 PREFIX = "/api"
@@ -37,6 +42,7 @@ ROUTE_MODULES = (
     auth, progress, practice, placement, classes, courses, interventions, roster, admin, enrolment, sign_in,
     course_editor, standards, messages, today, class_reports, groups, assignments, grading, rubrics, strategies,
     readings, agency, pathways, checks, choices, audit,
+    jobs, xapi, exports, privacy, equity,
 )  # fmt: skip
 router = APIRouter(prefix=PREFIX)
 for module in ROUTE_MODULES:

@@ -13,11 +13,15 @@ from atpace.web.pages import (
     class_reports,
     courses,
     enrolment,
+    equity,
+    exports,
     grading,
     groups,
+    jobs,
     messages,
     pathways,
     placement,
+    privacy,
     readings,
     roster,
     rubrics,
@@ -27,12 +31,14 @@ from atpace.web.pages import (
     student,
     teacher,
     today,
+    xapi,
 )
 
 ROUTE_MODULES = (
     auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards, messages,
     today, class_reports, groups, assignments, grading, rubrics, strategies,
     readings, agency, pathways, checks, choices, audit,
+    jobs, xapi, exports, privacy, equity,
 )  # fmt: skip
 router = APIRouter(include_in_schema=False)
 for module in ROUTE_MODULES:

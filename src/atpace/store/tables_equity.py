@@ -1,0 +1,3 @@
+"""Tables of equity (migration 0019)."""
+
+from __future__ import annotations

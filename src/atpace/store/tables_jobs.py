@@ -1,0 +1,3 @@
+"""Tables of background jobs (migration 0014)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of privacy (migration 0017)."""
+
+from __future__ import annotations

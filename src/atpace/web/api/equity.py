@@ -1,0 +1,7 @@
+"""JSON API: the equity report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

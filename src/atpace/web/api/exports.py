@@ -1,0 +1,7 @@
+"""JSON API: exports of attempts, mastery and grades."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""JSON API: a student's data: export and erasure."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Pages: the equity report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Pages: the xAPI outbox's state for administrators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
