@@ -245,37 +245,43 @@ def time_requests(http: httpx.Client, url: str, token: str, requests: int) -> li
 
 
 @contextmanager
-def atpace_server(database_url: str) -> Iterator[str]:
-    """``atpace serve`` in its own process on a free loopback port, until the block ends."""
+def atpace_server(
+    database_url: str, workers: int = 1, extra_env: dict[str, str] | None = None, start_timeout: float = 60.0
+) -> Iterator[str]:
+    """``atpace serve`` (``workers`` processes) in its own process on a free loopback port, until the block
+    ends; ``extra_env`` is added to its environment (benchmarks/load.py uses it)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     env = {
         **os.environ, "ATPACE_ENVIRONMENT": "production", "ATPACE_SECRET_KEY": "b" * 48,
-        "ATPACE_FILES_DIR": tempfile.mkdtemp(prefix="atpace-bench-files-"),
+        "ATPACE_FILES_DIR": tempfile.mkdtemp(prefix="atpace-bench-files-"), **(extra_env or {}),
     }  # fmt: skip
     atpace = str(Path(sys.executable).with_name("atpace"))  # the venv's console script
-    command = [atpace, "serve", "--database-url", database_url, "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"atpace serve stopped: {process.stderr.read().decode() if process.stderr else ''}"
-                )
-            try:
-                httpx.get(f"{base}/login", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("atpace serve did not start within 60 s") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    command = [
+        atpace, "serve", "--database-url", database_url, "--port", str(port), "--workers", str(workers)
+    ]  # fmt: skip
+    # a file, not a pipe: a long run's log would fill a pipe and stall the server
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + start_timeout
+            while True:
+                if process.poll() is not None:
+                    errors.seek(0)
+                    raise RuntimeError(f"atpace serve stopped: {errors.read().decode()}")
+                try:
+                    httpx.get(f"{base}/login", timeout=1.0)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"atpace serve did not start in {start_timeout:.0f} s") from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def pages(class_id: int) -> list[tuple[str, str]]:
