@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # so a client cannot pose as another address by sending the header itself
     trusted_proxies: str = ""
     files_dir: Path | None = None  # uploaded files; default: $ATPACE_DATA_DIR/files
+    # Background jobs in the web process (SQLite only; PostgreSQL has `atpace worker`): None runs them
+    # unless the environment is "test" (tests start a runner where they need one).
+    jobs_in_process: bool | None = None
+    # days between a second administrator's confirmation and a student's erasure (docs/privacy.md)
+    erasure_grace_days: int = Field(default=14, ge=0, le=365)
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> Settings:
