@@ -187,3 +187,37 @@ def fit(
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
     console.print(result)
+
+
+@app.command("refit-parquet")
+def refit_parquet(
+    path: Annotated[Path, typer.Argument(help="An attempts export in Parquet (a file or a folder of them).")],
+    scheduler: Annotated[
+        str,
+        typer.Option(help="none (this process), local:N (N Dask worker processes here) or tcp://host:8786."),
+    ] = "none",
+    out: Annotated[Path | None, typer.Option(help="Write the parameters and per-skill report here.")] = None,
+    forgetting: Annotated[bool, typer.Option(help="Also fit a forgetting rate per skill.")] = False,
+    min_attempts: Annotated[int, typer.Option(help="Skills with fewer answers are reported, not fitted.")] = 50,
+    buckets: Annotated[int | None, typer.Option(help="Fit tasks (default: 1 here, 4 per worker).")] = None,
+) -> None:
+    """Refit BKT per skill over a large exported log, in this process or on a Dask cluster (docs/scaling.md)."""
+    from atpace.batch import RefitOptions, connect
+    from atpace.batch import refit_parquet as run
+
+    try:
+        options = RefitOptions(forgetting=forgetting, min_attempts=min_attempts)
+        with work_progress() as progress, connect(scheduler) as client:
+            progress.add_task(f"refitting BKT per skill over {path.name} ({scheduler})", total=None)
+            result = run(path, options, client=client, buckets=buckets)
+    except (ValueError, FileNotFoundError, RuntimeError, OSError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    fitted = sum(1 for s in result.skills if s.params is not None)
+    if out is None:
+        console.print_json(result.to_json())
+    else:
+        out.write_text(result.to_json())
+        console.print(
+            f"wrote {fitted} fitted skills of {len(result.skills)} ({result.attempts} attempts) to {out}"
+        )
