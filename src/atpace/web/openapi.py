@@ -2,7 +2,7 @@
 
 Every /api route answers errors with one body, ``{"detail": "...", "field": "..."}`` (``field`` names the
 input at fault on 422, and on some 409s; 422s add ``errors``, one per problem). FastAPI documents only its
-own validation error; this declares 401, 403, 404, 409, 413, 422 and 429 on each operation, so that
+own validation error; this declares 401, 403, 404, 409, 413, 422, 429 and 503 on each operation, so that
 generated clients know the shape of a refusal.
 """
 
@@ -38,7 +38,9 @@ ERRORS = {
     "413": "The request body is too large",
     "422": "An input is invalid; `field` names it",
     "429": "Too many attempts; see Retry-After",
+    "503": "The database is unavailable for a moment; send the same request again after Retry-After seconds",
 }
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
 
 
 def install(app: FastAPI) -> None:
@@ -56,6 +58,7 @@ def install(app: FastAPI) -> None:
                     responses = operation.setdefault("responses", {})
                     for code, description in ERRORS.items():
                         responses[code] = {"description": description, "content": reference}
+                    responses["503"]["headers"] = RETRY_AFTER
             app.openapi_schema = document
         return app.openapi_schema
 
