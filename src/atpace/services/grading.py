@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session
 from atpace.engine import policy
 from atpace.engine.evidence import level_credit, observe_credit
 from atpace.errors import Conflict, InvalidInput, NotFound
-from atpace.services import audit, limits, messages
+from atpace.services import audit, limits, messages, xapi
 from atpace.services.access import get_class
 from atpace.services.auth import Actor
 from atpace.services.courses import CourseGraph, load_graph
 from atpace.services.evidence import Ledger, Observation, lock_student
+from atpace.services.lti import grades as lti_grades
 from atpace.services.progress import load_overrides, load_parameters
 from atpace.services.rubrics import RubricView, rubric_view
 from atpace.store.tables import (
@@ -413,6 +414,8 @@ def save_feedback(
     submission.status = decision
     session.flush()
     effects = _record_evidence(session, context, checked, feedback.id, moment)
+    xapi.work_graded(session, assignment, submission, feedback, context.criteria)  # the outbox (LRS)
+    lti_grades.work_graded(session, assignment, submission, feedback, context.criteria)  # LMS gradebook (LTI)
     audit.record(
         session, school_id=submission.school_id, actor_id=actor.user_id, action=f"feedback.{decision}",
         subject=("user", submission.student_id),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from atpace.engine import forecast
 from atpace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from atpace.services import limits
+from atpace.services import limits, xapi
 from atpace.services.access import get_student
 from atpace.services.agency.common import (
     StudentCourse,
@@ -126,6 +126,7 @@ def create_goal(session: Session, actor: Actor, data: NewGoal, now: datetime | N
     session.flush()
     session.add_all(GoalSkill(goal_id=goal.id, skill_id=s.id) for s in skills)
     session.flush()
+    xapi.goal_set(session, goal)  # the outbox, when the school has an LRS
     return goal
 
 
@@ -337,6 +338,7 @@ def reflect_on_goal(
     )  # fmt: skip
     session.add(entry)
     session.flush()
+    xapi.goal_met(session, goal, moment)  # met goals only; the outbox, when the school has an LRS
     return entry
 
 

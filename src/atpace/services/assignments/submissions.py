@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from atpace.engine import policy
 from atpace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from atpace.services import limits
+from atpace.services import limits, xapi
 from atpace.services.access import require_student
 from atpace.services.assignments.authoring import AssignmentView, assignment_view
 from atpace.services.assignments.common import checkpoints_of, viewer_assignment
@@ -191,6 +191,7 @@ def submit(
     stored = [files.save(session, assignment.school_id, student.id, upload) for upload in checked]
     session.add_all(SubmissionFile(submission_id=submission.id, file_id=row.id) for row in stored)
     session.flush()
+    xapi.work_submitted(session, assignment, submission)  # the outbox, when the school has an LRS
     return _views(session, [submission])[0]
 
 
