@@ -79,15 +79,15 @@ def test_other_database_errors_are_still_server_errors() -> None:
     import psycopg
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from atpace.web.app import _database_unavailable
+    from atpace.services.database import database_unavailable
 
-    assert not _database_unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert not database_unavailable(IntegrityError("INSERT", {}, Exception("duplicate key")))
     bad_query = OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: nowhere"))
-    assert not _database_unavailable(bad_query)  # what SQLite calls an OperationalError too
+    assert not database_unavailable(bad_query)  # what SQLite calls an OperationalError too
     busy = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
-    assert _database_unavailable(busy)
+    assert database_unavailable(busy)
     refused = OperationalError("SELECT", {}, psycopg.OperationalError("connection refused"))
-    assert _database_unavailable(refused)
+    assert database_unavailable(refused)
 
 
 # Load against a real server on PostgreSQL

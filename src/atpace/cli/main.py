@@ -18,6 +18,7 @@ from atpace.cli.common import fail as _fail
 from atpace.cli.content import courses_app, items_app
 from atpace.cli.exports import app as exports_app
 from atpace.cli.jobs import app as jobs_app
+from atpace.cli.jobs import worker
 from atpace.cli.kt import app as kt_app
 from atpace.cli.lti import app as lti_app
 from atpace.cli.privacy import app as privacy_app
@@ -40,6 +41,7 @@ app.add_typer(courses_app, name="courses")
 app.add_typer(items_app, name="items")
 app.add_typer(roster_app, name="roster")
 app.add_typer(jobs_app, name="jobs")
+app.command("worker")(worker)
 app.add_typer(xapi_app, name="xapi")
 app.add_typer(exports_app, name="export")
 app.add_typer(privacy_app, name="privacy")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import re
 from collections.abc import AsyncIterator
@@ -26,7 +27,7 @@ from atpace.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
-from atpace.services.database import Database
+from atpace.services.database import Database, DatabaseError, PoolTimeout, database_unavailable
 from atpace.services.files import FileStore
 from atpace.services.throttle import LoginThrottle
 from atpace.web import openapi
@@ -47,10 +48,14 @@ STATUS = {
 
 
 GC_YOUNG_THRESHOLD = 10_000
+# Seconds a client is asked to wait while the database is away (restarting, failing over, refusing
+# connections); docs/scaling.md, "Faults and recovery".
+DATABASE_RETRY_AFTER = 2
+DATABASE_AWAY = "The database is unavailable for a moment: please try again in a few seconds."
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # What is alive once the app has started (modules, table metadata, compiled templates) lives as long
     # as the process. Moving it out of the garbage collector's view keeps full collections short: they
     # were the slowest 1% of requests on the teacher's pages (docs/benchmarks.md).
@@ -59,7 +64,15 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # A request allocates tens of thousands of short-lived objects (rows, models, template output): with
     # the default threshold of 700 the youngest generation is collected dozens of times per request.
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    yield
+    from atpace.services.jobs.runner import in_process_runner
+
+    # On SQLite background jobs run in this process (docs/jobs.md); stopped (running jobs finished) at shutdown.
+    runner = in_process_runner(app.state.database, app.state.settings)
+    try:
+        yield
+    finally:
+        if runner is not None:
+            await asyncio.to_thread(runner.stop)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -95,6 +108,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         sensitive_cookies={SESSION_COOKIE},
         # Also the sign-in link page: its form signs a visitor in who has no session cookie yet.
         required_urls=[re.compile(r"^/login$"), re.compile(r"^/sign-in/")],
+        # The LMS's cross-site requests: proved by LTI itself (id_token signature, state, nonce); web/lti.py.
+        exempt_urls=[re.compile(r"^/lti/(login|launch|register)$")],
         cookie_secure=settings.cookie_secure,
         cookie_samesite="lax",
     )
@@ -159,12 +174,41 @@ def _install_error_handlers(app: FastAPI) -> None:
             )
         return _error_page(request, 422, f"{first['field']}: {first['message']}")
 
+    @app.exception_handler(DatabaseError)
+    @app.exception_handler(PoolTimeout)
+    async def database_away(request: Request, error: Exception) -> Response:
+        # A lost connection, a database that refuses connections or is restarting, or a pool with no free
+        # connection: the request did nothing (its transaction rolled back), so the client may send it again
+        # (an answer with the same client_attempt_id is stored once). Any other database error is a bug.
+        if not database_unavailable(error):
+            raise error
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        if _wants_json(request):
+            return JSONResponse({"detail": DATABASE_AWAY}, status_code=503, headers=headers)
+        return _error_page(request, 503, DATABASE_AWAY, headers)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         headers = dict(error.headers or {})  # e.g. a 405's Allow: the methods the route does take
+        if error.status_code == 400:
+            # Only the framework answers 400: a body it cannot even decode (JSON that is not UTF-8, broken
+            # multipart data). atpace answers 422 naming the body, like every other bad input, and as the
+            # OpenAPI document declares.
+            if error.detail == UNREADABLE_BODY:
+                message = "body: the body is not valid JSON (it is not UTF-8 text)"
+            else:
+                message = f"body: the body cannot be read ({error.detail})"
+            if _wants_json(request):
+                return JSONResponse({"detail": message, "field": "body"}, status_code=422)
+            return _error_page(request, 422, message)
         if _wants_json(request):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
         return _error_page(request, error.status_code, str(error.detail), headers)
+
+
+UNREADABLE_BODY = "There was an error parsing the body"
+
+
 
 
 def _validation_message(error: Any) -> str:

@@ -18,11 +18,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from atpace.errors import InvalidInput, Unauthenticated
 from atpace.services.auth import Actor, resolve_token
-from atpace.services.database import Database
+from atpace.services.database import Database, Role
 from atpace.services.lti import contexts, deep_linking, keys, registration, roster
 from atpace.services.lti.adapter import LaunchRefused, LtiRequest
 from atpace.services.lti.launch import begin_login, complete_launch
-from atpace.store.tables import Role
 from atpace.web.deps import SESSION_COOKIE, ActorDep, SessionDep, get_database, token_of
 from atpace.web.inputs import MAX_ID, PathId, Text
 from atpace.web.pages.common import render

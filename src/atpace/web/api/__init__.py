@@ -22,6 +22,7 @@ from atpace.web.api import (
     interventions,
     jobs,
     messages,
+    offline,
     pathways,
     placement,
     practice,
@@ -42,7 +43,7 @@ ROUTE_MODULES = (
     auth, progress, practice, placement, classes, courses, interventions, roster, admin, enrolment, sign_in,
     course_editor, standards, messages, today, class_reports, groups, assignments, grading, rubrics, strategies,
     readings, agency, pathways, checks, choices, audit,
-    jobs, xapi, exports, privacy, equity,
+    jobs, xapi, exports, privacy, equity, offline,
 )  # fmt: skip
 router = APIRouter(prefix=PREFIX)
 for module in ROUTE_MODULES:

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from atpace.config import Settings
 from atpace.services import privacy
 from atpace.services.files import FileStore
-from atpace.store.tables_privacy import REASON_MAX
 from atpace.web.api.school_schemas import errors
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import PathId, Text
@@ -67,7 +66,7 @@ class PrivacyStatusOut(BaseModel):
 
 class ErasureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: Annotated[str, Field(max_length=REASON_MAX), Text] = ""
+    reason: Annotated[str, Field(max_length=privacy.REASON_MAX), Text] = ""
 
 
 @router.get("/privacy/erasures", response_model=list[ErasureRequestOut], responses=ERRORS)

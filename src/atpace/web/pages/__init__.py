@@ -18,7 +18,9 @@ from atpace.web.pages import (
     grading,
     groups,
     jobs,
+    lti_admin,
     messages,
+    offline,
     pathways,
     placement,
     privacy,
@@ -38,7 +40,7 @@ ROUTE_MODULES = (
     auth, student, placement, teacher, roster, admin, enrolment, sign_in, courses, standards, messages,
     today, class_reports, groups, assignments, grading, rubrics, strategies,
     readings, agency, pathways, checks, choices, audit,
-    jobs, xapi, exports, privacy, equity,
+    jobs, xapi, exports, privacy, equity, offline, lti_admin,
 )  # fmt: skip
 router = APIRouter(include_in_schema=False)
 for module in ROUTE_MODULES:

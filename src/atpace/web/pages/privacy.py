@@ -9,15 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from atpace.errors import Conflict, Forbidden, InvalidInput
 from atpace.services import privacy
 from atpace.services.auth import Actor
 from atpace.services.database import Session
 from atpace.services.privacy.export import require_admin
-from atpace.store.tables import Role, User
-from atpace.store.tables_privacy import REASON_MAX
 from atpace.web.api.privacy import files_of, settings_of
 from atpace.web.deps import ActorDep, SessionDep
 from atpace.web.inputs import MAX_ID, PathId, Text
@@ -36,21 +33,12 @@ def _see(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def _students(session: Session, actor: Actor) -> list[tuple[int, str]]:
-    rows = session.execute(
-        select(User.id, User.display_name)
-        .where(User.school_id == actor.school_id, User.role == Role.STUDENT, User.is_active.is_(True))
-        .order_by(User.display_name, User.id)
-    ).all()
-    return [(i, n) for i, n in rows]
-
-
 def _list(
     request: Request, actor: Actor, session: Session, error: Exception | None = None, status_code: int = 200
 ) -> Response:
     return render(
         request, "privacy/requests.html", actor, status_code=status_code,
-        open=privacy.open_requests(session, actor), students=_students(session, actor), error=error,
+        open=privacy.open_requests(session, actor), students=privacy.students_of_school(session, actor), error=error,
     )  # fmt: skip
 
 
@@ -105,7 +93,7 @@ def request_erasure(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
-    reason: Annotated[str, Form(max_length=REASON_MAX), Text] = "",
+    reason: Annotated[str, Form(max_length=privacy.REASON_MAX), Text] = "",
 ) -> Response:
     try:
         privacy.request_erasure(session, actor, student_id, reason)
