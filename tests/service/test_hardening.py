@@ -62,6 +62,24 @@ def test_a_body_that_is_not_json_is_named(database: RollbackDatabase) -> None:
     assert body["detail"].startswith("body: the body is not valid JSON (")
 
 
+def test_a_body_that_is_not_even_text_is_named_too(database: RollbackDatabase, world: World) -> None:
+    # FastAPI answers 400 when it cannot decode the body at all; atpace answers like any bad input.
+    response = client_for(database).post(
+        "/api/auth/token", content=b"\x80\x81\x82\x83", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "body: the body is not valid JSON (it is not UTF-8 text)", "field": "body"
+    }
+    broken_form = client_for(database).post(
+        "/api/courses/import", content=b"--x\r\nnot a part",
+        headers={**bearer(database, world.teacher_id), "content-type": "multipart/form-data; boundary=x"},
+    )  # fmt: skip
+    assert broken_form.status_code == 422
+    assert broken_form.json()["field"] == "body"
+    assert broken_form.json()["detail"].startswith("body: the body cannot be read (")
+
+
 def test_an_over_long_body_is_refused_with_413_before_it_is_read(database: RollbackDatabase) -> None:
     client = client_for(database)
     headers = {"content-type": "application/json"}
