@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from atpace.content.answers import check_answer
@@ -115,7 +115,7 @@ def offers(session: Session, actor: Actor) -> list[CheckOffer]:
     student = acting_student(session, actor)
     progress = student_progress(session, student, student_course(session, student))
     keys = [k for k, s in progress.skills.items() if s.state not in ("held", "locked") and s.attempts]
-    found = [_offer(session, student, progress, key) for key in keys]
+    found = _offers(session, student, progress, keys)
     return [o for o in found if o.ready or o.open_check is not None]
 
 
@@ -197,7 +197,7 @@ def answer(
         raise InvalidInput("response", result.message)  # not a wrong answer: nothing is stored
     moment = now or utcnow()
     graph = progress.course_graph
-    ledger = Ledger.load(session, student, graph, load_parameters(session, course.id))
+    ledger = Ledger.from_progress(session, progress, load_parameters(session, course.id))  # after the lock
     by_id = graph.skill_by_id()
     keys = sorted(
         (by_id[i] for i in session.scalars(select(ItemSkill.skill_id).where(ItemSkill.item_id == item.id))),
@@ -276,45 +276,95 @@ def student_checks(session: Session, actor: Actor, student_id: int) -> list[Chec
 
 
 def _offer(session: Session, student: User, progress: StudentProgress, skill_key: str) -> CheckOffer:
-    skill = progress.course_graph.skills.get(skill_key)
-    if skill is None:
-        raise NotFound(f"no skill {skill_key!r} in {progress.course.title}")
-    standing = progress.skills[skill_key]
+    return _offers(session, student, progress, [skill_key])[0]
+
+
+def _offers(
+    session: Session, student: User, progress: StudentProgress, skill_keys: list[str]
+) -> list[CheckOffer]:
+    """The offers of the skills, in order, in a few queries however many skills there are."""
+    skills: dict[int, Skill] = {}
+    for key in skill_keys:
+        skill = progress.course_graph.skills.get(key)
+        if skill is None:
+            raise NotFound(f"no skill {key!r} in {progress.course.title}")
+        skills[skill.id] = skill
+    if not skills:
+        return []
     threshold = progress.course.mastery_threshold
-    params = load_parameters(session, progress.course.id).for_skill(skill_key)
-    p_learned = params.prior if standing.mastery is None else standing.mastery
-    checks = session.scalars(
+    parameters = load_parameters(session, progress.course.id)
+    checks: dict[int, list[MasteryCheck]] = {skill_id: [] for skill_id in skills}
+    for check in session.scalars(
         select(MasteryCheck)
-        .where(MasteryCheck.student_id == student.id, MasteryCheck.skill_id == skill.id)
+        .where(MasteryCheck.student_id == student.id, MasteryCheck.skill_id.in_(skills))
         .order_by(MasteryCheck.started_at.desc(), MasteryCheck.id.desc())
-    ).all()
-    open_check = next((c for c in checks if c.status == "open"), None)
-    finished = [c for c in checks if c.status != "open"]
-    last = finished[0] if finished else None
-    failed_at = last.finished_at if last is not None and last.status == "failed" else None
-    query = select(Attempt.correct, Attempt.mastery_before, Attempt.mastery_after, Attempt.created_at).where(
-        Attempt.student_id == student.id, Attempt.skill_id == skill.id
+    ):
+        checks[check.skill_id].append(check)
+    opened: dict[int, MasteryCheck | None] = {}
+    last: dict[int, MasteryCheck | None] = {}
+    failed_at: dict[int, datetime | None] = {}
+    for skill_id, of_skill in checks.items():
+        opened[skill_id] = next((c for c in of_skill if c.status == "open"), None)
+        last[skill_id] = next((c for c in of_skill if c.status != "open"), None)
+        latest = last[skill_id]
+        failed_at[skill_id] = latest.finished_at if latest is not None and latest.status == "failed" else None
+    recent = _recent_answers(session, student.id, failed_at)
+    views = _views(session, [(c, skills[i]) for i in skills for c in (opened[i], last[i]) if c is not None])
+    result = []
+    for skill_id, skill in skills.items():
+        standing = progress.skills[skill.key]
+        p_learned = parameters.for_skill(skill.key).prior if standing.mastery is None else standing.mastery
+        confirmed = any(c.status == "passed" for c in checks[skill_id])
+        decided = RULE.offer(
+            p_learned, threshold, recent[skill_id], failed_before=failed_at[skill_id] is not None,
+            confirmed=confirmed, paused=standing.state == "held",
+        )  # fmt: skip
+        if standing.state == "locked":  # prerequisites not mastered yet
+            decided = CheckRuleOffer(False, "first master the skills it builds on")
+        open_check, last_check = opened[skill_id], last[skill_id]
+        found = CheckOffer(
+            skill_key=skill.key, skill_name=skill.name, mastery=p_learned, threshold=threshold,
+            ready=decided.ready and open_check is None, reason=decided.reason,
+            check_required=progress.check_required, confirmed=confirmed,
+            open_check=views[open_check.id] if open_check else None,
+            last_check=views[last_check.id] if last_check else None,
+        )  # fmt: skip
+        result.append(found)
+    return result
+
+
+def _recent_answers(
+    session: Session, student_id: int, failed_at: Mapping[int, datetime | None]
+) -> dict[int, list[policy.AnswerRecord]]:
+    """Per skill, the last ``RULE.streak`` practice answers (after the last failed check), oldest first."""
+    since = or_(
+        Attempt.skill_id.in_([i for i, at in failed_at.items() if at is None]),
+        *(
+            and_(Attempt.skill_id == i, Attempt.created_at > at)
+            for i, at in failed_at.items()
+            if at is not None
+        ),
     )
-    if failed_at is not None:
-        query = query.where(Attempt.created_at > failed_at)
-    recent = session.execute(
-        query.order_by(Attempt.created_at.desc(), Attempt.id.desc()).limit(RULE.streak)
+    rank = (
+        func.row_number()
+        .over(partition_by=Attempt.skill_id, order_by=(Attempt.created_at.desc(), Attempt.id.desc()))
+        .label("rank")
+    )
+    columns = (Attempt.correct, Attempt.mastery_before, Attempt.mastery_after, Attempt.created_at)
+    ranked = (
+        select(Attempt.id, Attempt.skill_id, *columns, rank)
+        .where(Attempt.student_id == student_id, since)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.skill_id, *(ranked.c[c.key] for c in columns))
+        .where(ranked.c.rank <= RULE.streak)
+        .order_by(ranked.c.skill_id, ranked.c.created_at, ranked.c.id)
     ).all()
-    answers = [policy.AnswerRecord(ok, before, after, at) for ok, before, after, at in reversed(recent)]
-    confirmed = any(c.status == "passed" for c in finished)
-    decided = RULE.offer(
-        p_learned, threshold, answers, failed_before=failed_at is not None, confirmed=confirmed,
-        paused=standing.state == "held",
-    )  # fmt: skip
-    if standing.state == "locked":  # prerequisites not mastered yet
-        decided = CheckRuleOffer(False, "first master the skills it builds on")
-    return CheckOffer(
-        skill_key=skill_key, skill_name=skill.name, mastery=p_learned, threshold=threshold,
-        ready=decided.ready and open_check is None, reason=decided.reason,
-        check_required=progress.check_required, confirmed=confirmed,
-        open_check=_view(session, open_check, skill) if open_check else None,
-        last_check=_view(session, last, skill) if last else None,
-    )  # fmt: skip
+    recent: dict[int, list[policy.AnswerRecord]] = {skill_id: [] for skill_id in failed_at}
+    for skill_id, ok, before, after, at in rows:
+        recent[skill_id].append(policy.AnswerRecord(ok, before, after, at))
+    return recent
 
 
 def _finish(
@@ -365,27 +415,45 @@ def _answers(session: Session, check_id: int) -> list[MasteryCheckAnswer]:
 
 
 def _view(session: Session, check: MasteryCheck, skill: Skill) -> CheckView:
-    given = {a.item_id: a for a in _answers(session, check.id)}
-    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(check.item_ids)))}
-    views = []
-    for item_id in check.item_ids:
-        item, reply = items[int(item_id)], given.get(int(item_id))
-        views.append(
-            CheckItemView(
-                item.id,
-                item.kind,
-                item.prompt,
-                AnswerSpec.from_dict(item.answer).choices,
-                reply.response if reply else None,
-                reply.correct if reply else None,
+    return _views(session, [(check, skill)])[check.id]
+
+
+def _views(session: Session, checks: list[tuple[MasteryCheck, Skill]]) -> dict[int, CheckView]:
+    """The views of the checks by id: their answers and items in two queries."""
+    if not checks:
+        return {}
+    given: dict[int, dict[int, MasteryCheckAnswer]] = {check.id: {} for check, _ in checks}
+    for stored in session.scalars(
+        select(MasteryCheckAnswer)
+        .where(MasteryCheckAnswer.check_id.in_(given))
+        .order_by(MasteryCheckAnswer.id)
+    ):
+        given[stored.check_id][stored.item_id] = stored
+    wanted = {int(i) for check, _ in checks for i in check.item_ids}
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(wanted)))}
+    views = {}
+    for check, skill in checks:
+        answers = given[check.id]
+        rows = []
+        for item_id in check.item_ids:
+            item, reply = items[int(item_id)], answers.get(int(item_id))
+            rows.append(
+                CheckItemView(
+                    item.id,
+                    item.kind,
+                    item.prompt,
+                    AnswerSpec.from_dict(item.answer).choices,
+                    reply.response if reply else None,
+                    reply.correct if reply else None,
+                )
             )
-        )
-    return CheckView(
-        id=check.id, student_id=check.student_id, skill_key=skill.key, skill_name=skill.name,
-        status=check.status, items=tuple(views), right=sum(bool(a.correct) for a in given.values()),
-        pass_min=RULE.pass_min, reason=check.reason, mastery_start=check.mastery_start,
-        mastery_end=check.mastery_end, started_at=check.started_at, finished_at=check.finished_at,
-    )  # fmt: skip
+        views[check.id] = CheckView(
+            id=check.id, student_id=check.student_id, skill_key=skill.key, skill_name=skill.name,
+            status=check.status, items=tuple(rows), right=sum(bool(a.correct) for a in answers.values()),
+            pass_min=RULE.pass_min, reason=check.reason, mastery_start=check.mastery_start,
+            mastery_end=check.mastery_end, started_at=check.started_at, finished_at=check.finished_at,
+        )  # fmt: skip
+    return views
 
 
 def _replay(

@@ -24,7 +24,9 @@ from atpace.engine import policy
 from atpace.engine.bkt_online import SkillParameters
 from atpace.engine.evidence import KIND_INFO, EvidenceKind, observe, observe_credit
 from atpace.services.courses import CourseGraph
-from atpace.services.progress import unconfirmed_skills
+from atpace.services.lti import grades as lti_grades
+from atpace.services.progress import StudentProgress, unconfirmed_skills
+from atpace.services.xapi import outbox as xapi_outbox
 from atpace.store.tables import Evidence, LearnerState, ReviewMemory, User
 
 CONFIDENCE_WORDS: dict[int, policy.Confidence] = {1: "low", 2: "low", 3: "medium", 4: "high"}
@@ -109,6 +111,15 @@ class Ledger:
         unconfirmed = unconfirmed_skills(session, [student.id], graph)[student.id]
         return cls(session, student, graph, params, states, reviews, unconfirmed)
 
+    @classmethod
+    def from_progress(cls, session: Session, progress: StudentProgress, params: SkillParameters) -> Ledger:
+        """The ledger of the learner state ``student_progress`` just read in this transaction (after the
+        caller's :func:`lock_student`): the same rows, not read a second time."""
+        return cls(
+            session, progress.student, progress.course_graph, params, dict(progress.state_rows),
+            dict(progress.review_rows), progress.unconfirmed,
+        )  # fmt: skip
+
     @property
     def rule(self) -> policy.MasteryRule:
         return policy.MasteryRule(self.graph.course.mastery_threshold)
@@ -171,6 +182,13 @@ class Ledger:
         for row in rows:
             row.attempt_id = attempt_id
         self.session.add_all(rows)
+        # the outbox's statements (answered, mastered, lost mastery), when the school has an LRS
+        xapi_outbox.evidence_recorded(self.session, self.student, self.graph, kind, changes, attempt_id, moment)
+        # the LMS gradebook columns of linked skills (LTI Assignment and Grade Services), when any
+        lti_grades.mastery_changed(
+            self.session, self.student.id, self.student.school_id,
+            {self.graph.skills[k].id: c.after for k, c in changes.items() if c.after != c.before},
+        )  # fmt: skip
         newly_ready: tuple[str, ...] = ()
         # The frontier follows the mastered set only, so it is worked out again only when that changed.
         if any(c.mastered_now or c.mastery_lost for c in changes.values()):

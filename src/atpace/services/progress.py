@@ -6,7 +6,7 @@ The decisions come from ``atpace.engine.policy``; this module loads their inputs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
@@ -70,6 +70,10 @@ class StudentProgress:
     reviews: list[policy.ReviewState]  # FSRS memories of mastered skills
     overrides: list[policy.Override]  # the teacher's decisions, oldest first
     check_required: bool = False  # a class of the student requires a mastery check before a skill counts
+    # the rows read (after the caller's student lock, if any), for services.evidence.Ledger.from_progress
+    unconfirmed: frozenset[str] = frozenset()
+    state_rows: dict[str, LearnerState] = field(default_factory=dict, compare=False, repr=False)
+    review_rows: dict[str, ReviewMemory] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -194,7 +198,8 @@ def unconfirmed_skills(session: Session, student_ids: list[int], graph: CourseGr
     """Per student, the skills whose mastery still waits for a required check (policy.awaiting_check): the
     one rule behind the student's map, recommendations, the Ledger's frontier and the class heatmap."""
     required = checks_required(session, student_ids, graph.course.id)
-    confirmed = confirmed_skills(session, [i for i in student_ids if i in required], graph)
+    waiting = [i for i in student_ids if i in required]
+    confirmed = confirmed_skills(session, waiting, graph) if waiting else {}  # no query that cannot match
     return {
         i: policy.awaiting_check(graph.skills, confirmed.get(i, set()), i in required) for i in student_ids
     }
@@ -260,7 +265,15 @@ def student_progress(
         .limit(CURRENT_SKILL_LOOKBACK)
     ).all()
     last_skill = next((i for i in recent_skills if by_id[i].key not in decided.mastered), None)
-    reviews = load_reviews(session, student.id, graph)
+    review_rows = {
+        by_id[row.skill_id].key: row
+        for row in session.scalars(
+            select(ReviewMemory).where(
+                ReviewMemory.student_id == student.id, ReviewMemory.skill_id.in_(by_id)
+            )
+        )
+    }
+    reviews = [policy.ReviewState.from_json(row.state) for row in review_rows.values()]
     # A skill without items to serve (just added in the editor, or a course started from a framework)
     # cannot be practised or placed: it is not recommended, and placement waits until every skill has items.
     with_items = skills_with_items(session, graph)
@@ -287,8 +300,9 @@ def student_progress(
         if r.skill_key is None or r.skill_key in with_items
     ]
     return StudentProgress(
-        student, course, graph, skills, recommendations, reviews, overrides, check_required=check_required
-    )
+        student, course, graph, skills, recommendations, reviews, overrides, check_required=check_required,
+        unconfirmed=unconfirmed, state_rows=states, review_rows=review_rows,
+    )  # fmt: skip
 
 
 def _check_reason(rec: policy.Recommendation, decided: policy.Progress, rule: policy.MasteryRule) -> str:

@@ -101,7 +101,7 @@ def submit_answer(
     practised = practisable(progress, skill_key)
     moment = now or utcnow()
     graph = progress.course_graph
-    ledger = Ledger.load(session, student, graph, load_parameters(session, course.id))
+    ledger = Ledger.from_progress(session, progress, load_parameters(session, course.id))  # after the lock
     stored: list[Attempt] = []
 
     def store_attempt(changes: Mapping[str, SkillChange]) -> int:
