@@ -88,14 +88,23 @@ def link_targets(session: Session, link: LtiResourceLink, context: LtiContext) -
         ensure_line_item(session, context, link.target_kind, link.target_id, link.lineitem_url)
 
 
+LMS_STUDENTS_KEY = "atpace.lti.students_from_an_lms"  # session.info: student id -> has an LMS account
+
+
 def _linked_items(
     session: Session, student_id: int, kind: str, target_ids: Iterable[int]
 ) -> list[LtiLineItem]:
     ids = list(target_ids)
     if not ids:
         return []
-    # Cheap for the students who never came through an LMS (the usual case): one indexed lookup.
-    if session.scalar(select(LtiUserLink.id).where(LtiUserLink.user_id == student_id).limit(1)) is None:
+    # Cheap for the students who never came through an LMS (the usual case): one indexed lookup per
+    # transaction (a seeded history or a batch of offline answers records many pieces of evidence in one).
+    known: dict[int, bool] = session.info.setdefault(LMS_STUDENTS_KEY, {})
+    if student_id not in known:
+        known[student_id] = (
+            session.scalar(select(LtiUserLink.id).where(LtiUserLink.user_id == student_id).limit(1)) is not None
+        )
+    if not known[student_id]:
         return []
     return list(
         session.scalars(

@@ -234,6 +234,7 @@ def account_for(
             user.given_name, user.family_name = given, family
             session.add(LtiUserLink(platform_id=platform.id, sub=sub, user_id=user.id))
             session.flush()
+            session.info.get(grades.LMS_STUDENTS_KEY, {}).pop(user.id, None)
     except IntegrityError:  # the same LMS user's first launch in another tab, a moment ago
         again = _linked(session, platform.id, sub)
         if again is None:
