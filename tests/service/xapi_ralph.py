@@ -60,19 +60,19 @@ def ensure_venv(path: Path = VENV) -> Path:
         shutil.rmtree(path, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=300)
         started = time.monotonic()
-        process = subprocess.Popen(
+        with subprocess.Popen(  # the context closes pip's output pipe (no ResourceWarning)
             [str(python), "-m", "pip", "install", "--progress-bar", "off", *REQUIREMENTS],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_clean_env(),
-        )  # fmt: skip
-        assert process.stdout is not None
-        for line in process.stdout:  # pip's own progress, line by line
-            if not line.startswith("WARNING: Location"):
-                print(f"[xapi pip] {line.rstrip()}", file=sys.stderr, flush=True)
-            if time.monotonic() - started > INSTALL_TIMEOUT_S:
-                process.kill()
-                raise RuntimeError(f"installing {REQUIREMENTS} took over {INSTALL_TIMEOUT_S} s")
-        if process.wait(timeout=60) != 0:
-            raise RuntimeError(f"pip could not install {REQUIREMENTS} into {path}")
+        ) as process:  # fmt: skip
+            assert process.stdout is not None
+            for line in process.stdout:  # pip's own progress, line by line
+                if not line.startswith("WARNING: Location"):
+                    print(f"[xapi pip] {line.rstrip()}", file=sys.stderr, flush=True)
+                if time.monotonic() - started > INSTALL_TIMEOUT_S:
+                    process.kill()
+                    raise RuntimeError(f"installing {REQUIREMENTS} took over {INSTALL_TIMEOUT_S} s")
+            if process.wait(timeout=60) != 0:
+                raise RuntimeError(f"pip could not install {REQUIREMENTS} into {path}")
         marker.write_text(wanted)
         print(f"[xapi] Ralph's environment ready in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         return python

@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from tests.own_loop import run_on_own_loop
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
@@ -67,7 +69,7 @@ async def serve_and_ask() -> list[Any]:
 
 
 def test_the_client_reads_length_and_chunked_bodies_on_one_connection() -> None:
-    first, second, seen = asyncio.run(serve_and_ask())
+    first, second, seen = run_on_own_loop(serve_and_ask())
     assert (first.status, first.body, first.headers["x-bench-queries"]) == (200, b"hello", "3")
     assert (second.status, second.json(), second.cookies) == (201, {"a": 1}, {"kolibri": "abc"})
     assert seen[1].startswith(b"POST /b HTTP/1.1") and seen[1].endswith(b'{"x": 1}')
@@ -79,7 +81,7 @@ def test_a_refused_connection_is_an_http_error() -> None:
         await load_http.Connection("127.0.0.1", 1, timeout=2).request("GET", "/")
 
     try:
-        asyncio.run(ask())
+        run_on_own_loop(ask())
     except load_http.HTTPError as error:
         assert "GET /" in str(error)
     else:
@@ -142,7 +144,7 @@ def test_figures_count_the_requests_that_end_within_the_window() -> None:
         stats.add("failed", stats.start, False, error="500 boom")
         return stats
 
-    stats = asyncio.run(measure())
+    stats = run_on_own_loop(measure())
     table = stats.table()
     assert set(table) == {"long", "failed"}
     assert table["long"]["queries"] == 4 and table["long"]["p50_ms"] > 1000

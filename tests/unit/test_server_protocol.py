@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from collections.abc import Callable
 
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from atpace.web.server import HTTP_PROTOCOL, NoDelayH11Protocol
+from tests.own_loop import run_on_own_loop
 
 
 class Plain(asyncio.Protocol):
@@ -45,15 +44,8 @@ async def nodelay_of_accepted(make_protocol: Callable[[], asyncio.Protocol]) -> 
         server.close()
 
 
-def run_in_own_thread(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Runs the coroutine on a fresh event loop in a thread of its own: an earlier test (the browser
-    tests' synchronous Playwright) may leave an event loop marked running in the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result(timeout=30)
-
-
 def test_asyncio_leaves_nagle_on_for_a_worker_style_socket() -> None:
-    assert run_in_own_thread(nodelay_of_accepted(Plain)) == 0  # the cause (docs/benchmarks.md)
+    assert run_on_own_loop(nodelay_of_accepted(Plain)) == 0  # the cause (docs/benchmarks.md)
 
 
 def test_atpace_serve_s_protocol_turns_nagle_off() -> None:
@@ -61,4 +53,4 @@ def test_atpace_serve_s_protocol_turns_nagle_off() -> None:
     config.load()
     assert config.http_protocol_class is NoDelayH11Protocol
     state = ServerState()
-    assert run_in_own_thread(nodelay_of_accepted(lambda: NoDelayH11Protocol(config, state, {}))) != 0
+    assert run_on_own_loop(nodelay_of_accepted(lambda: NoDelayH11Protocol(config, state, {}))) != 0
