@@ -6,6 +6,7 @@ the export is recorded (exports table and audit log) with no actor: the command 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -68,37 +69,27 @@ def _export(kind: str, school: str, class_id: int | None, fmt: Format, out: Path
     console.print(f"Wrote {view.rows_done} rows of {kind} to {escape(str(out))} ({view.size} bytes).")
 
 
-@app.command("attempts")
-def attempts(
-    school: School,
-    out: Out,
-    fmt: FormatOption = Format.csv,
-    class_id: ClassId = None,
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Every answer: student, class, course, skill, item, correct, response, time, duration, hints, source."""
-    _export("attempts", school, class_id, fmt, out, database_url)
+# One command per kind, its help the kind's column summary (docs/exports.md has the column dictionary).
+KINDS = {
+    "attempts": "Every answer: student, class, course, skill, item, correct, response, time, duration, hints, "
+    "source.",
+    "mastery": "Mastery per student and skill: P(learned), mastered, evidence count, last practice.",
+    "grades": "Grades: assignment, student, rubric levels, score, submitted and graded times, late.",
+}
 
 
-@app.command("mastery")
-def mastery(
-    school: School,
-    out: Out,
-    fmt: FormatOption = Format.csv,
-    class_id: ClassId = None,
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Mastery per student and skill: P(learned), mastered, evidence count, last practice."""
-    _export("mastery", school, class_id, fmt, out, database_url)
+def _command(kind: str) -> Callable[..., None]:
+    def command(
+        school: School,
+        out: Out,
+        fmt: FormatOption = Format.csv,
+        class_id: ClassId = None,
+        database_url: DatabaseUrl = None,
+    ) -> None:
+        _export(kind, school, class_id, fmt, out, database_url)
+
+    return command
 
 
-@app.command("grades")
-def grades(
-    school: School,
-    out: Out,
-    fmt: FormatOption = Format.csv,
-    class_id: ClassId = None,
-    database_url: DatabaseUrl = None,
-) -> None:
-    """Grades: assignment, student, rubric levels, score, submitted and graded times, late."""
-    _export("grades", school, class_id, fmt, out, database_url)
+for _kind, _summary in KINDS.items():
+    app.command(_kind, help=_summary)(_command(_kind))
